@@ -1,0 +1,22 @@
+"""Fiscal devolution and equalisation simulator.
+
+>>> import simulator
+>>> fed = simulator.load_federation("uk_itl1", year="2024-25")
+>>> system = simulator.System(devolution={"income_tax": 1.0},
+...                           steps=[simulator.steps.GapFill(rate=0.75)])
+>>> result = simulator.run(fed, system)
+"""
+
+from . import steps
+from .data import list_datasets, load_federation
+from .engine import EngineInputs, FiscalState, Result, System, TaxDevolution, run, simulate
+from .errors import ConfigurationError, DataValidationError, SimulatorError, UnknownDatasetError
+from .federation import Federation
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "steps", "list_datasets", "load_federation", "EngineInputs", "FiscalState", "Result",
+    "System", "TaxDevolution", "run", "simulate", "ConfigurationError", "DataValidationError",
+    "SimulatorError", "UnknownDatasetError", "Federation",
+]

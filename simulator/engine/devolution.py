@@ -1,0 +1,112 @@
+"""Tax assignment: which taxes are devolved, and the revenue they give regions.
+
+Fiscal capacity follows the representative tax system (RTS): for a devolved
+tax with a known base, the national average effective rate
+``rate_t = sum_i revenue_i,t / sum_i base_i,t`` applied to each region's base;
+where no base is known, the revenue raised at the common (UK) rates is the
+capacity.  A devolved share ``s_t`` of each tax goes to the regions.
+
+A region allowed to set its own rate changes it by ``delta`` (relative: +0.1
+is a rate 10% higher).  Its base responds with elasticity ``epsilon`` with
+respect to the rate, ``base' = base x (1 + delta) ** -epsilon``, so
+
+    own revenue  = s_t x revenue x (1 + delta) ** (1 - epsilon)
+    capacity     = s_t x RTS capacity x (1 + delta) ** -epsilon
+
+Capacity is measured at the standard rate, so raising one's own rate is never
+equalised away; only the base it erodes is.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import ConfigurationError
+
+__all__ = ["TaxDevolution", "devolved_revenue"]
+
+
+class TaxDevolution(BaseModel):
+    """How one tax family is assigned to the regions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    share: float = Field(1.0, ge=0.0, le=1.0, description="Share of the tax devolved to regions.",
+                         json_schema_extra={"unit": "share (0-1)"})
+    own_rate: bool = Field(False, description="Whether regions may set their own rate.")
+    rate_change: float | dict[str, float] = Field(
+        0.0, description="Relative change in the region's rate (0.1 = 10% higher); one "
+        "value for all regions or a mapping region code -> change. Needs own_rate.",
+        json_schema_extra={"unit": "relative change", "minimum": -1.0, "maximum": 10.0})
+    base_elasticity: float = Field(
+        0.0, ge=0.0, le=5.0, description="Elasticity of the tax base with respect to the rate.",
+        json_schema_extra={"unit": "elasticity"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_share(cls, data):
+        return {"share": data} if isinstance(data, (int, float)) else data
+
+    @model_validator(mode="after")
+    def _rate_change_needs_own_rate(self) -> "TaxDevolution":
+        changes = self.rate_change.values() if isinstance(self.rate_change, dict) else [self.rate_change]
+        if any(c != 0 for c in changes) and not self.own_rate:
+            raise ValueError("rate_change needs own_rate: true")
+        if any(c <= -1 or c > 10 for c in changes):
+            raise ValueError("rate_change must be > -1 and <= 10")
+        return self
+
+    def rate_change_array(self, codes: tuple[str, ...]) -> np.ndarray:
+        if isinstance(self.rate_change, dict):
+            unknown = sorted(set(self.rate_change) - set(codes))
+            if unknown:
+                raise ConfigurationError(f"rate_change names unknown region {unknown[0]!r}")
+            return np.array([self.rate_change.get(code, 0.0) for code in codes])
+        return np.full(len(codes), float(self.rate_change))
+
+
+def devolved_revenue(
+    codes: tuple[str, ...],
+    taxes: tuple[str, ...],
+    revenue: np.ndarray,
+    tax_base: Mapping[str, np.ndarray],
+    devolution: Mapping[str, TaxDevolution],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fiscal capacity, own revenue and revenue lost by the centre.
+
+    Args:
+        revenue: ``(..., T, R)`` revenue by tax at common rates.
+        tax_base: tax -> ``(..., R)`` base, where known.
+        devolution: tax -> assignment; taxes not named stay central.
+
+    Returns:
+        ``(fiscal_capacity, own_revenue, centre_loss)``, each ``(..., R)``;
+        ``centre_loss`` is the devolved revenue at common rates before any base
+        response (what the centre gives up).
+    """
+    shape = revenue.shape[:-2] + revenue.shape[-1:]
+    capacity = np.zeros(shape)
+    own = np.zeros(shape)
+    lost = np.zeros(shape)
+    for tax, assignment in devolution.items():  # loop over taxes, never regions
+        if tax not in taxes:
+            raise ConfigurationError(f"devolved tax {tax!r} is not in the dataset; "
+                                     f"known: {', '.join(taxes)}")
+        if assignment.share == 0:
+            continue
+        raised = revenue[..., taxes.index(tax), :]
+        if tax in tax_base:
+            base = tax_base[tax]
+            rate = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True)
+            standard = rate * base
+        else:
+            standard = raised
+        growth = 1.0 + assignment.rate_change_array(codes)
+        response = growth ** (-assignment.base_elasticity)
+        capacity = capacity + assignment.share * standard * response
+        own = own + assignment.share * raised * growth * response
+        lost = lost + assignment.share * raised
+    return capacity, own, lost

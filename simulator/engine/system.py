@@ -1,0 +1,125 @@
+"""An equalisation system (tax assignment + ordered steps) and how to run it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
+
+from ..errors import ConfigurationError
+from ..federation import Federation
+from ..steps.base import Step, step_from_dict
+from .devolution import TaxDevolution, devolved_revenue
+from ..state import FiscalState
+
+__all__ = ["System", "EngineInputs", "simulate", "BlockGrantAdjustment"]
+
+BlockGrantAdjustment = Literal["per_capita", "own_revenue", "none"]
+
+
+class System(BaseModel):
+    """A fiscal settlement: which taxes are devolved, and the equalisation steps.
+
+    Resources of region i:
+
+        resources_i = G_i - BGA_i + own_revenue_i + sum_k T_k,i
+
+    where G_i is today's grant (the ``block_grant`` indicator of the dataset,
+    or 0), BGA_i the block grant adjustment that returns the devolved revenue
+    to the centre, and T_k,i the transfer of step k.  The static levels
+    deduction comes in two forms:
+
+    - ``per_capita``: BGA_i = L x P_i / sum(P), L the revenue the centre gives
+      up; the centre is made whole and each region keeps its own fiscal
+      capacity gap, which equalisation then addresses.
+    - ``own_revenue``: BGA_i = L_i, the region's own devolved revenue (the
+      Scottish fiscal framework's year-0 deduction): no region gains or loses
+      on the day of devolution.
+    - ``none``: the centre absorbs the loss.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    devolution: dict[str, TaxDevolution] = Field(
+        default_factory=dict, description="Tax family -> devolved share (or full assignment).")
+    block_grant: str | None = Field(
+        None, description="Dataset indicator holding today's grant per region (e.g. "
+        "'identifiable_expenditure'); none means resources start at zero.")
+    block_grant_adjustment: BlockGrantAdjustment = Field(
+        "per_capita", description="How the centre recovers devolved revenue from block grants.")
+    need_index: str | None = Field(
+        None, description="Dataset indicator used as the per-head need index (mean 1).")
+    steps: list[SerializeAsAny[Step]] = Field(
+        default_factory=list, description="Equalisation steps, applied in order.")
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _build_steps(cls, steps: Any) -> Any:
+        return [step_from_dict(s) for s in steps] if isinstance(steps, (list, tuple)) else steps
+
+
+@dataclass(frozen=True, eq=False)
+class EngineInputs:
+    """Arrays the engine runs on; leading axes broadcast, regions last.
+
+    Built from a :class:`Federation` by :meth:`from_federation` (leading axis =
+    years); Monte-Carlo and sweep code may build it with more leading axes.
+    """
+
+    codes: tuple[str, ...]
+    taxes: tuple[str, ...]
+    population: np.ndarray                  # (..., R)
+    revenue: np.ndarray                     # (..., T, R)
+    tax_base: Mapping[str, np.ndarray] = field(default_factory=dict)
+    indicators: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def from_federation(cls, federation: Federation) -> "EngineInputs":
+        return cls(codes=federation.codes, taxes=federation.taxes,
+                   population=federation.population, revenue=federation.revenue,
+                   tax_base=dict(federation.tax_base), indicators=dict(federation.indicators))
+
+
+def initial_state(inputs: EngineInputs, system: System) -> FiscalState:
+    """Devolve the taxes and adjust block grants; no step applied yet."""
+    capacity, own, lost = devolved_revenue(inputs.codes, inputs.taxes, inputs.revenue,
+                                           inputs.tax_base, system.devolution)
+    population = np.asarray(inputs.population, dtype=float)
+    shape = np.broadcast_shapes(capacity.shape, population.shape)
+    grant = np.zeros(shape) + _indicator(inputs, system.block_grant, default=0.0)
+    if system.block_grant_adjustment == "per_capita":
+        adjustment = lost.sum(axis=-1, keepdims=True) * population / population.sum(axis=-1, keepdims=True)
+    elif system.block_grant_adjustment == "own_revenue":
+        adjustment = lost
+    else:
+        adjustment = np.zeros(shape)
+    need = np.zeros(shape) + _indicator(inputs, system.need_index, default=1.0)
+    need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
+    return FiscalState(
+        codes=inputs.codes, population=np.broadcast_to(population, shape),
+        equalisation_population=np.broadcast_to(population, shape),
+        fiscal_capacity=np.broadcast_to(capacity, shape), own_revenue=np.broadcast_to(own, shape),
+        block_grant=grant - adjustment, baseline_resources=np.broadcast_to(grant, shape),
+        need_index=need, indicators=dict(inputs.indicators))
+
+
+def simulate(inputs: EngineInputs, system: System) -> FiscalState:
+    """Run every step of ``system`` in order and return the final state."""
+    state = initial_state(inputs, system)
+    for step in system.steps:  # loop over steps, never regions
+        state = step.apply(state)
+    return state
+
+
+def _indicator(inputs: EngineInputs, name: str | None, default: float) -> np.ndarray | float:
+    if name is None:
+        return default
+    if name not in inputs.indicators:
+        raise ConfigurationError(
+            f"indicator {name!r} is not in the dataset; known: {', '.join(sorted(inputs.indicators))}")
+    values = np.asarray(inputs.indicators[name], dtype=float)
+    if np.isnan(values).any():
+        raise ConfigurationError(f"indicator {name!r} is not published for every region and year")
+    return values

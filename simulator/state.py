@@ -1,0 +1,130 @@
+"""The fiscal state that flows through an equalisation system.
+
+Every array has regions on the last axis; any leading axes (years, Monte-Carlo
+draws, sweep points) broadcast through every step unchanged.  Money is in whole
+currency units, population in persons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+__all__ = ["FiscalState"]
+
+
+@dataclass(frozen=True, eq=False)
+class FiscalState:
+    """What each step sees, and what it hands on.
+
+    Attributes:
+        codes: region codes, in the order of the last axis.
+        population: persons ``(..., R)``.
+        equalisation_population: the population used for per-head measures
+            inside equalisation formulas ``(..., R)``; equals ``population``
+            unless a step weights some regions (Germany's city states: 1.35).
+        fiscal_capacity: revenue the region would raise from its devolved taxes
+            at the national average (standard) rates ``(..., R)``.
+        own_revenue: devolved revenue actually raised, at the region's own
+            rates and after any base response ``(..., R)``.
+        block_grant: the centre's grant after the block grant adjustment ``(..., R)``.
+        baseline_resources: resources under the baseline (the status quo
+            unless another baseline is given) ``(..., R)``.
+        need_index: per-head expenditure need relative to the average
+            (population-weighted mean 1) ``(..., R)``.
+        indicators: named per-region series a step may use (e.g. a need index).
+        transfers: ``(step label, amount (..., R))`` in the order applied;
+            positive = paid to the region.
+        paid_by_centre: ``(step label, amount (...,))`` net payment of the
+            centre for each step (0 for a purely horizontal step).
+    """
+
+    codes: tuple[str, ...]
+    population: np.ndarray
+    equalisation_population: np.ndarray
+    fiscal_capacity: np.ndarray
+    own_revenue: np.ndarray
+    block_grant: np.ndarray
+    baseline_resources: np.ndarray
+    need_index: np.ndarray
+    indicators: Mapping[str, np.ndarray] = field(default_factory=dict)
+    transfers: tuple[tuple[str, np.ndarray], ...] = ()
+    paid_by_centre: tuple[tuple[str, np.ndarray], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indicators", MappingProxyType(dict(self.indicators)))
+
+    # ------------------------------------------------------------ derived
+    @property
+    def total_transfers(self) -> np.ndarray:
+        """Sum of every step's transfer so far ``(..., R)``."""
+        total = np.zeros(np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape))
+        for _, amount in self.transfers:
+            total = total + amount
+        return total
+
+    @property
+    def equalised_capacity(self) -> np.ndarray:
+        """Fiscal capacity plus the transfers of the steps applied so far.
+
+        This is what the next step equalises: Germany's supplementary grants,
+        for instance, are computed on capacity after the horizontal step.
+        """
+        return self.fiscal_capacity + self.total_transfers
+
+    @property
+    def resources(self) -> np.ndarray:
+        """Block grant + own revenue + all transfers ``(..., R)``."""
+        return self.block_grant + self.own_revenue + self.total_transfers
+
+    def per_head(self, amount: np.ndarray) -> np.ndarray:
+        return amount / self.population
+
+    def per_equalisation_head(self, amount: np.ndarray) -> np.ndarray:
+        return amount / self.equalisation_population
+
+    def national_per_head(self, amount: np.ndarray, population: np.ndarray | None = None) -> np.ndarray:
+        """Population-weighted national average per head, kept as ``(..., 1)``."""
+        population = self.equalisation_population if population is None else population
+        return amount.sum(axis=-1, keepdims=True) / population.sum(axis=-1, keepdims=True)
+
+    def region_mask(self, codes: list[str] | tuple[str, ...]) -> np.ndarray:
+        """Boolean ``(R,)`` mask of the named regions."""
+        from .errors import ConfigurationError
+
+        unknown = [c for c in codes if c not in self.codes]
+        if unknown:
+            raise ConfigurationError(
+                f"unknown region code {unknown[0]!r}; known: {', '.join(self.codes)}")
+        return np.isin(np.array(self.codes), list(codes))
+
+    # ------------------------------------------------------------ updates
+    def with_transfer(self, label: str, amount: np.ndarray,
+                      paid_by_centre: np.ndarray | None = None) -> "FiscalState":
+        """Add one step's transfer; by default the centre pays its net sum."""
+        amount = np.broadcast_to(amount, self.fiscal_capacity.shape).astype(float)
+        if paid_by_centre is None:
+            paid_by_centre = amount.sum(axis=-1)
+        return replace(self, transfers=self.transfers + ((label, amount),),
+                       paid_by_centre=self.paid_by_centre + ((label, np.asarray(paid_by_centre, float)),))
+
+    def with_transfers(self, transfers: tuple[tuple[str, np.ndarray], ...],
+                       paid_by_centre: tuple[tuple[str, np.ndarray], ...]) -> "FiscalState":
+        """Replace the whole transfer history (for steps that rescale earlier ones)."""
+        return replace(self, transfers=tuple(transfers), paid_by_centre=tuple(paid_by_centre))
+
+    def replace(self, **changes) -> "FiscalState":
+        return replace(self, **changes)
+
+    def unique_label(self, label: str) -> str:
+        """``label``, or ``label (2)``... if a step of that label already ran."""
+        taken = {name for name, _ in self.transfers}
+        if label not in taken:
+            return label
+        n = 2
+        while f"{label} ({n})" in taken:
+            n += 1
+        return f"{label} ({n})"

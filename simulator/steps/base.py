@@ -1,0 +1,82 @@
+"""The contract every equalisation step follows, and the registry of step types.
+
+A step is a small, frozen pydantic model: its fields are the policy parameters
+(each with a description, unit, range and default, so scenario files are
+validated once at the boundary), and :meth:`Step.apply` maps one
+:class:`~simulator.engine.state.FiscalState` to the next, vectorised over any
+leading axes.  A system is an ordered list of steps.
+
+Subclasses declare ``type: Literal["..."]`` (the key used in YAML), a docstring
+that states the formula and the real system it comes from, and ``reference``
+(the legal source) as a class variable.  Defining the subclass registers it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..state import FiscalState
+
+__all__ = ["Step", "STEP_TYPES", "step_from_dict", "param"]
+
+#: ``type`` key -> step class, filled as step modules are imported.
+STEP_TYPES: dict[str, type["Step"]] = {}
+
+
+def param(default: Any, *, description: str, unit: str, ge: float | None = None,
+          le: float | None = None, **kwargs: Any) -> Any:
+    """A step parameter with its description, unit and allowed range.
+
+    The unit and range are recorded in the JSON Schema (``unit``, ``minimum``,
+    ``maximum``) so editors and error messages can show them.
+    """
+    extra = dict(kwargs.pop("json_schema_extra", {}) or {})
+    extra["unit"] = unit
+    return Field(default, description=description, ge=ge, le=le,
+                 json_schema_extra=extra, **kwargs)
+
+
+class Step(BaseModel):
+    """One mechanism of an equalisation system."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: The legal or official source the step is modelled on.
+    reference: ClassVar[str] = ""
+    #: The real system(s) that use it.
+    real_system: ClassVar[str] = ""
+    #: Short human name, the default label of the step's transfer.
+    title: ClassVar[str] = "Step"
+
+    label: str | None = Field(None, description="Name shown for this step's transfer in results.")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        type_field = cls.model_fields.get("type")
+        if type_field is not None and type_field.default is not None:
+            STEP_TYPES[type_field.default] = cls
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.title
+
+    def apply(self, state: FiscalState) -> FiscalState:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def step_from_dict(data: dict[str, Any] | Step) -> Step:
+    """Build a step from ``{"type": ..., **params}`` (already-built steps pass through)."""
+    if isinstance(data, Step):
+        return data
+    from ..errors import ConfigurationError
+
+    if not isinstance(data, dict) or "type" not in data:
+        raise ConfigurationError("a step must be a mapping with a 'type' key")
+    step_type = data["type"]
+    if step_type not in STEP_TYPES:
+        raise ConfigurationError(
+            f"unknown step type {step_type!r}; known: {', '.join(sorted(STEP_TYPES))}")
+    return STEP_TYPES[step_type].model_validate(data)
