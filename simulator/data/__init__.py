@@ -17,12 +17,21 @@ __all__ = ["load_federation", "list_datasets", "DATASETS"]
 DATASETS: dict[str, tuple[str, Callable[..., Federation]]] = {}
 
 
+#: Built-in dataset modules; each has ``DESCRIPTION`` and ``load(year=None, **options)``.
+_BUILTIN_MODULES = ("uk_itl1", "england_la")
+
+
 def _register_builtins() -> None:
-    try:
-        from . import uk_itl1
-    except ImportError:  # pragma: no cover - dataset module not built yet
-        return
-    DATASETS.setdefault("uk_itl1", (uk_itl1.DESCRIPTION, uk_itl1.load))
+    from importlib import import_module
+
+    for name in _BUILTIN_MODULES:
+        if name in DATASETS:
+            continue
+        try:
+            module = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:  # pragma: no cover - dataset not packaged
+            continue
+        DATASETS[name] = (module.DESCRIPTION, module.load)
 
 
 def list_datasets() -> dict[str, str]:
