@@ -26,6 +26,9 @@ class Standard(BaseModel):
     - ``percentile``: the population-weighted ``percentile`` of per-head
       measure across regions.
     - ``per_head``: a fixed ``amount`` per head, in currency units.
+
+    The result is multiplied by ``fraction`` (0.9 = 90% of the average, as in a
+    statutory guarantee of 90% of average resources; Germany's 99.75%).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -36,6 +39,9 @@ class Standard(BaseModel):
     percentile: float | None = Field(
         None, ge=0, le=100, description="Percentile (0-100), for kind 'percentile'.",
         json_schema_extra={"unit": "percent"})
+    fraction: float = Field(
+        1.0, gt=0, le=2, description="Multiplier on the standard (0.9 = 90% of it).",
+        json_schema_extra={"unit": "share"})
     amount: float | None = Field(
         None, ge=0, description="Standard per head, for kind 'per_head'.",
         json_schema_extra={"unit": "currency per head"})
@@ -55,6 +61,9 @@ class Standard(BaseModel):
 
     def per_head(self, state: FiscalState, measure: np.ndarray) -> np.ndarray:
         """The standard per equalisation head, shape ``(..., 1)``."""
+        return self.fraction * self._level(state, measure)
+
+    def _level(self, state: FiscalState, measure: np.ndarray) -> np.ndarray:
         population = state.equalisation_population
         if self.kind == "national_average":
             return state.national_per_head(measure)
