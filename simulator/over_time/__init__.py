@@ -1,0 +1,20 @@
+"""Fiscal settlements over time: block grant adjustments, Barnett, business
+rates retention, projections, lags, transitions and risk.
+
+Every function works on arrays with years on axis -2 and regions on the last
+axis; Monte-Carlo draws are further leading axes.  See ``docs/over_time.md``.
+"""
+
+from .block_grant_adjustment import (
+    BGA_METHODS, BGAMethod, block_grant_adjustment, compare_methods, compare_methods_frame,
+    comparable_model, comparator_totals, cumulative_gain, gain_against_centre, indexed_deduction,
+    indexed_per_capita, levels_deduction,
+)
+from .transition import last_reset_index, phase_in, phase_in_weights, reset_schedule
+
+__all__ = [
+    "BGA_METHODS", "BGAMethod", "block_grant_adjustment", "compare_methods",
+    "compare_methods_frame", "comparable_model", "comparator_totals", "cumulative_gain",
+    "gain_against_centre", "indexed_deduction", "indexed_per_capita", "levels_deduction",
+    "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
+]
