@@ -10,11 +10,15 @@ from .block_grant_adjustment import (
     comparable_model, comparator_totals, cumulative_gain, gain_against_centre, indexed_deduction,
     indexed_per_capita, levels_deduction,
 )
+from .reconciliation import (
+    Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
+)
 from .transition import last_reset_index, phase_in, phase_in_weights, reset_schedule
 
 __all__ = [
     "BGA_METHODS", "BGAMethod", "block_grant_adjustment", "compare_methods",
     "compare_methods_frame", "comparable_model", "comparator_totals", "cumulative_gain",
     "gain_against_centre", "indexed_deduction", "indexed_per_capita", "levels_deduction",
+    "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
     "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
 ]
