@@ -5,6 +5,10 @@ Every function works on arrays with years on axis -2 and regions on the last
 axis; Monte-Carlo draws are further leading axes.  See ``docs/over_time.md``.
 """
 
+from .barnett import (
+    WALES_FLOOR, WALES_NEEDS_FACTOR, BarnettPath, barnett_consequential, barnett_path,
+    wales_needs_factor,
+)
 from .block_grant_adjustment import (
     BGA_METHODS, BGAMethod, block_grant_adjustment, compare_methods, compare_methods_frame,
     comparable_model, comparator_totals, cumulative_gain, gain_against_centre, indexed_deduction,
@@ -16,6 +20,8 @@ from .reconciliation import (
 from .transition import last_reset_index, phase_in, phase_in_weights, reset_schedule
 
 __all__ = [
+    "WALES_FLOOR", "WALES_NEEDS_FACTOR", "BarnettPath", "barnett_consequential", "barnett_path",
+    "wales_needs_factor",
     "BGA_METHODS", "BGAMethod", "block_grant_adjustment", "compare_methods",
     "compare_methods_frame", "comparable_model", "comparator_totals", "cumulative_gain",
     "gain_against_centre", "indexed_deduction", "indexed_per_capita", "levels_deduction",
