@@ -1,0 +1,108 @@
+"""Reforms as diffs: ``extends: base.yaml`` deep-merged over its base.
+
+Merge rules (documented for scenario authors):
+
+- mappings merge key by key, recursively (``devolution``, ``dataset``...);
+- lists are replaced whole: a reform that changes one step restates ``steps``;
+- a key set to ``null`` in the reform is removed, so it falls back to its default;
+- ``name`` and ``description`` are never inherited (a reform says what it is;
+  ``name`` defaults to the reform's file name);
+- ``extends`` is relative to the file that contains it; chains are allowed
+  (at most :data:`MAX_EXTENDS_DEPTH` deep) and cycles are reported by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, ScenarioError
+from .yaml_source import SourceMap, read_yaml
+
+__all__ = ["deep_merge", "read_scenario_data", "MAX_EXTENDS_DEPTH", "NOT_INHERITED"]
+
+MAX_EXTENDS_DEPTH = 8
+NOT_INHERITED = ("name", "description")
+
+
+def deep_merge(base: Any, diff: Any, source: SourceMap | None = None,
+               path: tuple = ()) -> Any:
+    """``diff`` merged over ``base`` (neither is modified).
+
+    ``source`` (the base's marks, updated in place) loses the marks of every
+    value the diff replaces or removes; the caller then adds the diff's marks.
+    """
+    if not (isinstance(base, dict) and isinstance(diff, dict)):
+        if source is not None:
+            source.drop(path)
+        return diff
+    merged = dict(base)
+    for key, value in diff.items():
+        if value is None:
+            merged.pop(key, None)
+            if source is not None:
+                source.drop(path + (key,))
+        elif key in merged:
+            merged[key] = deep_merge(merged[key], value, source, path + (key,))
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_scenario_data(path: str | Path, chain: tuple[Path, ...] = (),
+                       shown: tuple[str, ...] = ()) -> tuple[dict, SourceMap]:
+    """Read a scenario file and every file it ``extends``; return merged data and marks."""
+    path = Path(path)
+    name = str(path)
+    data, source = read_yaml(path, name)
+    if data is None:
+        raise ScenarioError(Problem("the file is empty; a scenario is a mapping of keys "
+                                    "such as name, dataset, devolution, steps", file=name))
+    if not isinstance(data, dict):
+        mark = source.value(())
+        raise ScenarioError(Problem(
+            f"a scenario must be a mapping of keys (name, dataset, devolution, steps...), "
+            f"not a {_kind(data)}", file=name, line=mark.line if mark else None,
+            column=mark.column if mark else None))
+    if "extends" not in data:
+        return data, source
+    extends = data.pop("extends")
+    mark = source.value(("extends",))
+    here = dict(file=name, line=mark.line if mark else None,
+                column=mark.column if mark else None, path="extends")
+    if not isinstance(extends, str) or not extends.strip():
+        raise ScenarioError(Problem(f"expected a file name (relative to this file), got "
+                                    f"{extends!r}", **here))
+    base_path = path.parent / extends
+    resolved = path.resolve()
+    base_resolved = base_path.resolve()
+    visited = chain + (resolved,)
+    names = shown + (name,)
+    if base_resolved in visited:
+        start = visited.index(base_resolved)
+        cycle = " -> ".join(Path(n).name for n in names[start:] + (str(base_path),))
+        raise ScenarioError(Problem(f"extends cycle: {cycle}", **here))
+    if len(visited) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError(Problem(
+            f"extends chain is more than {MAX_EXTENDS_DEPTH} files deep", **here))
+    if not base_path.is_file():
+        message = f"file {extends!r} not found (looked in {base_path.parent})"
+        nearby = sorted(p.name for p in base_path.parent.glob("*.y*ml")) if \
+            base_path.parent.is_dir() else []
+        close = difflib.get_close_matches(Path(extends).name, nearby, n=1)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        raise ScenarioError(Problem(message, **here))
+    base, merged_source = read_scenario_data(base_path, visited, names)
+    for key in NOT_INHERITED:
+        base.pop(key, None)
+        merged_source.drop((key,))
+    merged = deep_merge(base, data, merged_source)
+    merged_source.update(source)
+    return merged, merged_source
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number",
+            bool: "true/false"}.get(type(value), type(value).__name__)

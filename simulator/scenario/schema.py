@@ -1,0 +1,252 @@
+"""The scenario schema: pydantic models for a scenario file.
+
+A scenario names a dataset and year, the tax assignment, the block grant and
+the ordered equalisation steps (a discriminated union on ``type`` over
+:data:`simulator.steps.STEP_TYPES`, rebuilt whenever a step type is
+registered), an optional baseline, projection settings and wanted outputs.
+
+Every field carries a description, a unit (``unit`` in the JSON Schema), its
+allowed range or values and a default.  Shorthands accepted on input:
+``dataset: uk_itl1`` (name only), ``income_tax: 0.5`` (share only),
+``standard: national_average`` (kind only), ``year: 2024`` (a number).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..engine import System, TaxDevolution
+from ..engine.system import BlockGrantAdjustment
+from ..steps import STEP_TYPES, Step
+
+__all__ = ["Scenario", "SystemSpec", "DatasetSpec", "Projection", "OutputName",
+           "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
+
+#: Indicator name under which an inline ``need_index`` mapping is added to the federation.
+INLINE_NEED_INDEX = {"scenario": "need_index (scenario)", "baseline": "need_index (baseline)"}
+
+OutputName = Literal["regions", "summary", "transfers"]
+
+_YEAR_HELP = "Financial year as in the dataset, e.g. '2024-25'."
+
+
+def spec(default: Any, description: str, unit: str, **kwargs: Any) -> Any:
+    """A scenario field with its description, unit (in the JSON Schema) and default."""
+    extra = dict(kwargs.pop("json_schema_extra", {}) or {})
+    extra["unit"] = unit
+    if callable(default):
+        return Field(default_factory=default, description=description,
+                     json_schema_extra=extra, **kwargs)
+    return Field(default, description=description, json_schema_extra=extra, **kwargs)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _step_union() -> Any:
+    classes = tuple(STEP_TYPES.values())
+    if len(classes) == 1:
+        return classes[0]
+    return Annotated[Union[classes], Field(discriminator="type")]  # noqa: UP007
+
+
+def _year_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
+class DatasetSpec(_Model):
+    """Which built-in dataset the scenario runs on, with its options."""
+
+    name: str = spec("uk_itl1", "Built-in dataset (see `fiscalsim list`).", "dataset name",
+                     min_length=1)
+    options: dict[str, Union[str, bool, float]] = spec(  # noqa: UP007
+        dict, "Dataset options, e.g. north_sea: geographic | population | excluded "
+        "(uk_itl1: how North Sea revenue is attributed).", "option -> value")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+
+NeedIndex = Union[str, dict[str, Annotated[float, Field(gt=0, le=10)]], None]  # noqa: UP007
+
+
+class SystemSpec(_Model):
+    """A fiscal settlement: tax assignment, block grant and equalisation steps."""
+
+    devolution: dict[str, TaxDevolution] = spec(
+        dict, "Tax family -> devolved share (0-1), or {share, own_rate, rate_change, "
+        "base_elasticity}. Taxes not named stay central; a share without own_rate is an "
+        "assigned tax.", "tax -> share (0-1)")
+    block_grant: str | None = spec(
+        None, "Dataset indicator holding today's grant per region, e.g. "
+        "'identifiable_expenditure'; null means resources start at zero.", "indicator name")
+    block_grant_adjustment: BlockGrantAdjustment = spec(
+        "per_capita", "How the centre recovers devolved revenue from block grants: "
+        "per_capita (equal per head), own_revenue (each region's own yield: no gain or loss "
+        "on day one), none (the centre absorbs the loss).", "method")
+    need_index: NeedIndex = spec(
+        None, "Per-head expenditure need relative to the average: a dataset indicator name, "
+        "or an inline mapping region code -> index (rescaled to a population-weighted mean "
+        "of 1). Null means equal need.", "index (mean 1)")
+    steps: list[_step_union()] = spec(  # type: ignore[valid-type]
+        list, "Equalisation steps, applied in order.", "steps")
+
+    def to_system(self, inline_need_index: str = INLINE_NEED_INDEX["scenario"]) -> System:
+        """The engine :class:`System`.  An inline need index is referred to by
+        ``inline_need_index``; :meth:`Scenario.load_federation` adds it to the data."""
+        need = inline_need_index if isinstance(self.need_index, dict) else self.need_index
+        return System(devolution=dict(self.devolution), block_grant=self.block_grant,
+                      block_grant_adjustment=self.block_grant_adjustment, need_index=need,
+                      steps=list(self.steps))
+
+
+class Projection(_Model):
+    """Projection of the base year forward (consumed by a later release; `run`
+    refuses a scenario that sets it rather than ignore it)."""
+
+    start_year: str | None = spec(None, "First projected year; null = the year after the "
+                                  "scenario's last year. " + _YEAR_HELP, "financial year")
+    end_year: str | None = spec(None, "Last projected year. " + _YEAR_HELP, "financial year")
+    growth: Literal["trend", "fixed"] = spec(
+        "trend", "trend: extend each region's past growth; fixed: grow every series at `rate`.",
+        "method")
+    rate: float = spec(0.0, "Growth per year for growth 'fixed' (0.02 = 2%).",
+                       "share per year", ge=-0.5, le=0.5)
+    overrides: dict[str, Annotated[float, Field(ge=-0.5, le=0.5)]] = spec(
+        dict, "Region code -> growth per year, replacing the method for that region.",
+        "share per year", json_schema_extra={"minimum": -0.5, "maximum": 0.5})
+
+    _years = field_validator("start_year", "end_year", mode="before")(
+        classmethod(lambda cls, v: _year_text(v)))
+
+
+class Scenario(SystemSpec):
+    """One scenario file: metadata, dataset, the system, and what to compare it with."""
+
+    name: str = spec("scenario", "Short name shown in results (defaults to the file name).",
+                     "text", min_length=1, max_length=120)
+    description: str = spec("", "What the scenario encodes and where it comes from.", "text",
+                            max_length=4000)
+    dataset: DatasetSpec = spec(DatasetSpec, "Built-in dataset and its options.", "dataset")
+    year: str | list[str] | None = spec(
+        None, "Year or list of years to run; null = every year in the dataset. " + _YEAR_HELP,
+        "financial year")
+    baseline: SystemSpec | str | None = spec(
+        None, "What results are compared with: another scenario file (path relative to this "
+        "one; its system is used) or an inline system. Null = the status quo (nothing "
+        "devolved, no steps, the same block grant).", "system or file")
+    projection: Projection | None = spec(
+        None, "Projection settings (not yet supported by `run`).", "projection")
+    outputs: list[OutputName] = spec(
+        lambda: ["regions", "summary"], "Tables `fiscalsim run` shows and writes.", "table names")
+
+    _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
+
+    @property
+    def years(self) -> list[str] | None:
+        """The years asked for, as a list (None = all)."""
+        if self.year is None:
+            return None
+        return [self.year] if isinstance(self.year, str) else list(self.year)
+
+    def system(self) -> SystemSpec:
+        """The scenario's own system, without metadata."""
+        return SystemSpec(**{name: getattr(self, name) for name in SystemSpec.model_fields})
+
+    def load_federation(self, year: str | list[str] | None = None):
+        """The scenario's dataset for ``year`` (default: the scenario's years), with any
+        inline need index added as an indicator."""
+        from .running import scenario_federation
+
+        return scenario_federation(self, year)
+
+
+_STEP_KEYS: tuple[str, ...] = ()
+
+
+def refresh_step_types() -> None:
+    """Rebuild the step union if step types were registered since the last build."""
+    global _STEP_KEYS
+    keys = tuple(STEP_TYPES)
+    if keys == _STEP_KEYS:
+        return
+    union = list[_step_union()]  # type: ignore[misc]
+    for model in (SystemSpec, Scenario):
+        model.model_fields["steps"].annotation = union
+        model.model_rebuild(force=True)
+    _STEP_KEYS = keys
+
+
+refresh_step_types()
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of a scenario file, with units, ranges, defaults and, for each step
+    type, its legal ``reference`` and ``real_system``."""
+    refresh_step_types()
+    schema = Scenario.model_json_schema(mode="validation")
+    defs = schema.get("$defs", {})
+    for step_type, cls in STEP_TYPES.items():
+        definition = _def_for(defs, cls)
+        if definition is None:
+            continue
+        definition["title"] = f"{cls.title} ({step_type})"
+        definition["reference"] = cls.reference
+        definition["real_system"] = cls.real_system
+    _accept_shorthand(schema, "TaxDevolution",
+                      {"type": "number", "minimum": 0, "maximum": 1, "unit": "share (0-1)",
+                       "description": "Devolved share only (own_rate false)."})
+    _accept_shorthand(schema, "Standard",
+                      {"type": "string", "description": "Standard kind only.",
+                       "enum": _enum_of(defs.get("Standard", {}), "kind")})
+    _accept_shorthand(schema, "DatasetSpec", {"type": "string", "description": "Dataset name only."})
+    _year_accepts_numbers(schema)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema, "title": "fiscalsim scenario"}
+
+
+def _def_for(defs: dict[str, Any], cls: type[Step]) -> dict[str, Any] | None:
+    for name, definition in defs.items():
+        if name == cls.__name__ or name.endswith(f"__{cls.__name__}"):
+            return definition
+    return None
+
+
+def _enum_of(definition: dict[str, Any], prop: str) -> list[str]:
+    return list(definition.get("properties", {}).get(prop, {}).get("enum", []))
+
+
+def _accept_shorthand(node: Any, def_name: str, shorthand: dict[str, Any]) -> None:
+    """Every ``{"$ref": .../def_name}`` becomes ``anyOf: [shorthand, ref]``."""
+    target = f"#/$defs/{def_name}"
+    if isinstance(node, dict):
+        for key, value in list(node.items()):
+            if isinstance(value, dict) and value.get("$ref") == target:
+                ref = {"$ref": target}
+                rest = {k: v for k, v in value.items() if k != "$ref"}
+                node[key] = {**rest, "anyOf": [shorthand, ref]}
+            else:
+                _accept_shorthand(value, def_name, shorthand)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, dict) and value.get("$ref") == target:
+                node[i] = {"anyOf": [shorthand, {"$ref": target}]}
+            else:
+                _accept_shorthand(value, def_name, shorthand)
+
+
+def _year_accepts_numbers(schema: dict[str, Any]) -> None:
+    year = schema.get("properties", {}).get("year")
+    if year is not None:
+        year.setdefault("anyOf", []).insert(0, {"type": "integer", "description": "A year as a number."})
