@@ -14,6 +14,10 @@ from .block_grant_adjustment import (
     comparable_model, comparator_totals, cumulative_gain, gain_against_centre, indexed_deduction,
     indexed_per_capita, levels_deduction,
 )
+from .business_rates import (
+    LEVY_RATE_CAP, LOCAL_SHARE_2013, SAFETY_NET_THRESHOLD, BusinessRatesResult,
+    business_rates_retention, levy_rate,
+)
 from .reconciliation import (
     Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
 )
@@ -25,6 +29,8 @@ __all__ = [
     "BGA_METHODS", "BGAMethod", "block_grant_adjustment", "compare_methods",
     "compare_methods_frame", "comparable_model", "comparator_totals", "cumulative_gain",
     "gain_against_centre", "indexed_deduction", "indexed_per_capita", "levels_deduction",
+    "LEVY_RATE_CAP", "LOCAL_SHARE_2013", "SAFETY_NET_THRESHOLD", "BusinessRatesResult",
+    "business_rates_retention", "levy_rate",
     "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
     "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
 ]
