@@ -7,7 +7,7 @@
 >>> result = simulator.run(fed, system)
 """
 
-from . import steps
+from . import metrics, steps
 from .data import list_datasets, load_federation
 from .engine import EngineInputs, FiscalState, Result, System, TaxDevolution, run, simulate
 from .errors import ConfigurationError, DataValidationError, SimulatorError, UnknownDatasetError
@@ -16,7 +16,7 @@ from .federation import Federation
 __version__ = "0.1.0"
 
 __all__ = [
-    "steps", "list_datasets", "load_federation", "EngineInputs", "FiscalState", "Result",
+    "metrics", "steps", "list_datasets", "load_federation", "EngineInputs", "FiscalState", "Result",
     "System", "TaxDevolution", "run", "simulate", "ConfigurationError", "DataValidationError",
     "SimulatorError", "UnknownDatasetError", "Federation",
 ]

@@ -36,6 +36,9 @@ class FiscalState:
         need_index: per-head expenditure need relative to the average
             (population-weighted mean 1) ``(..., R)``.
         indicators: named per-region series a step may use (e.g. a need index).
+        revenue_forgone_by_centre: devolved revenue at common rates that the
+            centre no longer collects ``(..., R)`` (zeros when nothing is
+            devolved); enters the centre's net cost.
         transfers: ``(step label, amount (..., R))`` in the order applied;
             positive = paid to the region.
         paid_by_centre: ``(step label, amount (...,))`` net payment of the
@@ -53,9 +56,13 @@ class FiscalState:
     indicators: Mapping[str, np.ndarray] = field(default_factory=dict)
     transfers: tuple[tuple[str, np.ndarray], ...] = ()
     paid_by_centre: tuple[tuple[str, np.ndarray], ...] = ()
+    revenue_forgone_by_centre: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "indicators", MappingProxyType(dict(self.indicators)))
+        if self.revenue_forgone_by_centre is None:
+            object.__setattr__(self, "revenue_forgone_by_centre",
+                               np.zeros(np.shape(self.fiscal_capacity)))
 
     # ------------------------------------------------------------ derived
     @property
@@ -79,6 +86,38 @@ class FiscalState:
     def resources(self) -> np.ndarray:
         """Block grant + own revenue + all transfers ``(..., R)``."""
         return self.block_grant + self.own_revenue + self.total_transfers
+
+    def measure(self, kind: str) -> np.ndarray:
+        """The amount a step equalises ``(..., R)``.
+
+        ``"capacity"``: :attr:`equalised_capacity` (fiscal capacity plus the
+        transfers so far); ``"resources"``: :attr:`resources` (also counting
+        the block grant and own revenue at own rates), for guarantees stated
+        as a share of average resources per head.
+        """
+        if kind == "capacity":
+            return self.equalised_capacity
+        if kind == "resources":
+            return self.resources
+        from .errors import ConfigurationError
+
+        raise ConfigurationError(f"unknown measure {kind!r}; known: capacity, resources")
+
+    @property
+    def centre_paid_by_steps(self) -> np.ndarray:
+        """Net payment of the centre summed over every step ``(...,)``."""
+        total = np.zeros(np.shape(self.fiscal_capacity)[:-1])
+        for _, amount in self.paid_by_centre:
+            total = total + amount
+        return total
+
+    @property
+    def cost_to_centre(self) -> np.ndarray:
+        """The centre's net outlay on the regions ``(...,)``: block grants paid
+        (after adjustment) + net payments of every step + devolved revenue it
+        no longer collects.  Compare two states to get the cost of a reform."""
+        return (self.block_grant.sum(axis=-1) + self.centre_paid_by_steps
+                + np.asarray(self.revenue_forgone_by_centre).sum(axis=-1))
 
     def per_head(self, amount: np.ndarray) -> np.ndarray:
         return amount / self.population

@@ -82,8 +82,13 @@ class EngineInputs:
                    tax_base=dict(federation.tax_base), indicators=dict(federation.indicators))
 
 
-def initial_state(inputs: EngineInputs, system: System) -> FiscalState:
-    """Devolve the taxes and adjust block grants; no step applied yet."""
+def initial_state(inputs: EngineInputs, system: System,
+                  baseline_resources: np.ndarray | None = None) -> FiscalState:
+    """Devolve the taxes and adjust block grants; no step applied yet.
+
+    ``baseline_resources`` (``(..., R)``, broadcast) are the resources each
+    region had under the baseline; by default today's grant.
+    """
     capacity, own, lost = devolved_revenue(inputs.codes, inputs.taxes, inputs.revenue,
                                            inputs.tax_base, system.devolution)
     population = np.asarray(inputs.population, dtype=float)
@@ -97,17 +102,35 @@ def initial_state(inputs: EngineInputs, system: System) -> FiscalState:
         adjustment = np.zeros(shape)
     need = np.zeros(shape) + _indicator(inputs, system.need_index, default=1.0)
     need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
+    baseline = grant if baseline_resources is None else np.asarray(baseline_resources, float)
+    try:
+        baseline = np.broadcast_to(baseline, shape)
+    except ValueError:
+        raise ConfigurationError(
+            f"baseline resources of shape {np.shape(baseline_resources)} do not match the "
+            f"federation's shape {shape} (leading axes..., regions)") from None
     return FiscalState(
         codes=inputs.codes, population=np.broadcast_to(population, shape),
         equalisation_population=np.broadcast_to(population, shape),
         fiscal_capacity=np.broadcast_to(capacity, shape), own_revenue=np.broadcast_to(own, shape),
-        block_grant=grant - adjustment, baseline_resources=np.broadcast_to(grant, shape),
-        need_index=need, indicators=dict(inputs.indicators))
+        block_grant=grant - adjustment, baseline_resources=baseline,
+        need_index=need, indicators=dict(inputs.indicators),
+        revenue_forgone_by_centre=np.broadcast_to(lost, shape))
 
 
-def simulate(inputs: EngineInputs, system: System) -> FiscalState:
-    """Run every step of ``system`` in order and return the final state."""
-    state = initial_state(inputs, system)
+def simulate(inputs: EngineInputs, system: System, *,
+             baseline_resources: np.ndarray | None = None) -> FiscalState:
+    """Run every step of ``system`` in order and return the final state.
+
+    Args:
+        inputs: arrays with any leading axes, regions last.
+        system: tax assignment and ordered steps.
+        baseline_resources: resources under the baseline ``(..., R)`` that
+            steps such as ``change_limits`` and ``no_worse_off`` compare
+            against; by default today's grant (the status quo with nothing
+            devolved).  :func:`run` passes the baseline system's resources.
+    """
+    state = initial_state(inputs, system, baseline_resources)
     for step in system.steps:  # loop over steps, never regions
         state = step.apply(state)
     return state
