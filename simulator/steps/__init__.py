@@ -1,11 +1,35 @@
 """Equalisation steps: each one mechanism, each one documented formula.
 
 Import a step class from here; ``STEP_TYPES`` maps the YAML ``type`` key of
-every step to its class.
+every step to its class:
+
+=====================  ==========================  ======================================
+type                   class                       real system
+=====================  ==========================  ======================================
+``gap_fill``           :class:`GapFill`            Canada, Equalization
+``symmetric``          :class:`Symmetric`          Germany, Finanzkraftausgleich
+``weight_population``  :class:`WeightPopulation`   Germany, weighted inhabitants
+``minimum_guarantee``  :class:`MinimumGuarantee`   Switzerland, minimum endowment
+``needs_pool``         :class:`NeedsPool`          Australia, GST relativities
+``change_limits``      :class:`ChangeLimits`       England, floor damping
+``no_worse_off``       :class:`NoWorseOff`         Australia, no-worse-off guarantee
+``horizontal_funding`` :class:`HorizontalFunding`  Switzerland, strong cantons pay
+``fixed_pool``         :class:`FixedPool`          Canada, fixed envelope (equal per head)
+=====================  ==========================  ======================================
 """
 
 from .base import STEP_TYPES, Step, step_from_dict
+from .change_limits import ChangeLimits
+from .fixed_pool import FixedPool
 from .gap_fill import GapFill
+from .horizontal_funding import HorizontalFunding
+from .minimum_guarantee import MinimumGuarantee
+from .needs_pool import NeedsPool
+from .no_worse_off import NoWorseOff
 from .standard import Standard
+from .symmetric import Symmetric
+from .weight_population import WeightPopulation
 
-__all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill"]
+__all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
+           "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
+           "HorizontalFunding", "FixedPool"]

@@ -13,13 +13,23 @@ that states the formula and the real system it comes from, and ``reference``
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, Mapping
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..state import FiscalState
 
-__all__ = ["Step", "STEP_TYPES", "step_from_dict", "param"]
+__all__ = ["Step", "STEP_TYPES", "step_from_dict", "param", "Measure", "Scope",
+           "region_values", "scope_indices", "measure_param", "scope_param"]
+
+#: What a step equalises: ``capacity`` = ``state.equalised_capacity``,
+#: ``resources`` = ``state.resources`` (block grant included).
+Measure = Literal["capacity", "resources"]
+
+#: Which earlier steps a funding step acts on: ``all`` preceding steps, the
+#: ``last`` one, or a list of step labels.
+Scope = Literal["all", "last"] | list[str]
 
 #: ``type`` key -> step class, filled as step modules are imported.
 STEP_TYPES: dict[str, type["Step"]] = {}
@@ -80,3 +90,59 @@ def step_from_dict(data: dict[str, Any] | Step) -> Step:
         raise ConfigurationError(
             f"unknown step type {step_type!r}; known: {', '.join(sorted(STEP_TYPES))}")
     return STEP_TYPES[step_type].model_validate(data)
+
+
+# ---------------------------------------------------------------- helpers
+def measure_param(default: str = "capacity") -> Any:
+    """The common ``measure`` parameter (see :data:`Measure`)."""
+    return param(default, description="What is equalised: 'capacity' (fiscal capacity plus "
+                 "earlier transfers) or 'resources' (also block grant and own revenue).",
+                 unit="choice")
+
+
+def scope_param(what: str) -> Any:
+    """The common ``scope`` parameter of funding steps (see :data:`Scope`)."""
+    return param("all", description=f"Which earlier steps {what}: 'all' preceding steps, "
+                 "'last' (the step just before), or a list of step labels.", unit="choice")
+
+
+def region_values(state: FiscalState, values: Mapping[str, float] | None, *, name: str,
+                  default: float | None = None) -> np.ndarray:
+    """A mapping region code -> value as an array ``(R,)`` in the state's order.
+
+    Regions not named take ``default``; with ``default=None`` every region
+    must be named.  Raises ``ConfigurationError`` naming the parameter and the
+    first unknown or missing code.
+    """
+    from ..errors import ConfigurationError
+
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(state.codes))
+    if unknown:
+        raise ConfigurationError(f"{name} names unknown region {unknown[0]!r}; "
+                                 f"known: {', '.join(state.codes)}")
+    if default is None:
+        missing = [code for code in state.codes if code not in values]
+        if missing:
+            raise ConfigurationError(f"{name} must give a value for every region; "
+                                     f"missing {', '.join(missing[:5])}"
+                                     + (" ..." if len(missing) > 5 else ""))
+    return np.array([float(values.get(code, default)) for code in state.codes])
+
+
+def scope_indices(state: FiscalState, scope: Any, *, step: str) -> list[int]:
+    """Positions in ``state.transfers`` of the steps a funding step acts on."""
+    from ..errors import ConfigurationError
+
+    labels = [label for label, _ in state.transfers]
+    if not labels:
+        raise ConfigurationError(f"{step} needs an earlier step with a transfer to act on")
+    if scope == "all":
+        return list(range(len(labels)))
+    if scope == "last":
+        return [len(labels) - 1]
+    unknown = [name for name in scope if name not in labels]
+    if unknown:
+        raise ConfigurationError(f"{step}: scope names no earlier step {unknown[0]!r}; "
+                                 f"earlier steps: {', '.join(labels)}")
+    return [i for i, label in enumerate(labels) if label in set(scope)]

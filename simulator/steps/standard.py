@@ -24,7 +24,8 @@ class Standard(BaseModel):
       (Canada's five-province standard of 2004, Australia's "stronger of NSW
       and Victoria").
     - ``percentile``: the population-weighted ``percentile`` of per-head
-      measure across regions.
+      measure across regions (the per-head value below which that share of
+      the population lives; no interpolation between regions).
     - ``per_head``: a fixed ``amount`` per head, in currency units.
 
     The result is multiplied by ``fraction`` (0.9 = 90% of the average, as in a
@@ -77,23 +78,24 @@ class Standard(BaseModel):
 
 
 def _weighted_percentile(values: np.ndarray, weights: np.ndarray, percentile: float) -> np.ndarray:
-    """Population-weighted percentile along the last axis (linear interpolation
-    between the mid-points of each region's population mass), ``(..., 1)``."""
+    """Population-weighted percentile along the last axis, ``(..., 1)``.
+
+    The inverse of the population's distribution function of per-head values:
+    the smallest per-head value v such that at least ``percentile`` % of the
+    population lives in regions with values <= v.  It depends only on that
+    distribution, so splitting a region into two identical halves, or
+    reordering regions, never moves the standard (interpolating between
+    regions' population mid-points would).
+    """
     values, weights = np.broadcast_arrays(values, weights)
-    order = np.argsort(values, axis=-1)
+    order = np.argsort(values, axis=-1, kind="stable")
     sorted_values = np.take_along_axis(values, order, axis=-1)
     sorted_weights = np.take_along_axis(weights, order, axis=-1)
     cumulative = np.cumsum(sorted_weights, axis=-1)
-    midpoints = (cumulative - 0.5 * sorted_weights) / cumulative[..., -1:]
+    share_at_or_below = cumulative / cumulative[..., -1:]
     target = percentile / 100.0
-    # index of the first midpoint >= target, vectorised over leading axes
-    upper = np.clip((midpoints < target).sum(axis=-1, keepdims=True), 1, values.shape[-1] - 1)
-    lower = upper - 1
-    x0 = np.take_along_axis(midpoints, lower, axis=-1)
-    x1 = np.take_along_axis(midpoints, upper, axis=-1)
-    y0 = np.take_along_axis(sorted_values, lower, axis=-1)
-    y1 = np.take_along_axis(sorted_values, upper, axis=-1)
-    fraction = np.clip((target - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0, 1.0)
-    if values.shape[-1] == 1:
-        return sorted_values[..., :1]
-    return y0 + fraction * (y1 - y0)
+    # first region whose cumulative population share reaches the target; the
+    # tolerance absorbs rounding in the cumulative sum
+    index = np.clip((share_at_or_below < target - 1e-12).sum(axis=-1, keepdims=True),
+                    0, values.shape[-1] - 1)
+    return np.take_along_axis(sorted_values, index, axis=-1)
