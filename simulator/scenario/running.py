@@ -71,3 +71,38 @@ def _inline_index(values: dict[str, float], federation: Federation, path: str) -
             f"{', '.join(missing)}", path=path))
     row = np.array([values[code] for code in federation.codes], dtype=float)
     return np.broadcast_to(row, federation.population.shape).copy()
+
+
+
+_METRIC_LABELS = {
+    "cost_to_centre": "Cost to the centre vs baseline",
+    "paid_by_centre": "Paid by the centre in steps",
+    "horizontal_flows": "Paid in by contributing regions",
+    "gini": "Gini of resources per head", "theil": "Theil index of resources per head",
+    "cv": "Coefficient of variation of resources per head",
+    "max_min_ratio": "Highest / lowest resources per head",
+    "capacity_gap_before": "Capacity gap below average, before the steps",
+    "capacity_gap_after": "Capacity gap below average, after the steps",
+    "capacity_gap_closed": "Share of capacity gap closed",
+}
+
+
+def headline_metrics(result: Result) -> "pd.DataFrame":
+    """System metrics of :meth:`Result.summary`: one row per metric (its key), a
+    column per year."""
+    return result.summary().set_index("year").T
+
+
+def metric_label(key: str, currency: str) -> str:
+    """Readable name with unit: ``cost_to_centre_gbp_m`` -> ``Cost to the centre vs
+    baseline (GBP m)``; ``gini_before`` -> ``Gini of resources per head, baseline``."""
+    unit = ""
+    money = f"_{currency.lower()}_m"
+    if key.endswith(money):
+        key, unit = key[: -len(money)], f" ({currency} m)"
+    when = ""
+    for suffix, text in (("_before", ", baseline"), ("_after", "")):
+        if key.endswith(suffix) and key not in _METRIC_LABELS:
+            key, when = key[: -len(suffix)], text
+    label = _METRIC_LABELS.get(key, key.replace("_", " ").capitalize())
+    return f"{label}{when}{unit}"

@@ -1,0 +1,416 @@
+"""The ``fiscalsim`` command.
+
+    fiscalsim validate FILE...                      check scenario files
+    fiscalsim run FILE [--year Y] [--out F]         run one scenario (F: .csv, .xlsx, .json)
+    fiscalsim compare BASE REFORM [REFORM...]       winners and losers, metrics side by side
+    fiscalsim list                                  built-in datasets and library scenarios
+    fiscalsim schema [--out F]                      JSON Schema of scenario files
+
+FILE may also name a library scenario (``fiscalsim run status_quo``).
+Exit codes: 0 ok, 1 findings (an invalid scenario or one that cannot run),
+2 usage error (bad arguments, missing file, unwritable output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import SimulatorError
+from .scenario import ScenarioError, load_scenario, run_scenario, scenario_json_schema
+from .scenario.library import library_dir, library_scenarios
+from .scenario.running import PROJECTION_NOT_SUPPORTED, headline_metrics, metric_label
+from .scenario.schema import Scenario
+
+__all__ = ["main"]
+
+OK, FINDINGS, USAGE = 0, 1, 2
+OUTPUT_FORMATS = (".csv", ".xlsx", ".json")
+
+
+class UsageError(Exception):
+    """Bad command-line use (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit 2
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+# ------------------------------------------------------------------ tables
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+                 align: str | None = None) -> str:
+    """Plain-text table: a header, a rule, rows; ``align`` one of 'l'/'r' per column
+    (default: left for the first two columns, right for the rest)."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row]
+                                           for row in rows]
+    align = align or ("ll" + "r" * max(0, len(headers) - 2))[:len(headers)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(cell.ljust(w) if a == "l" else cell.rjust(w)
+                         for cell, w, a in zip(row, widths, align)).rstrip()
+
+    return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)]
+                     + [line(row) for row in cells[1:]])
+
+
+def _money(value: float, signed: bool = False) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def _metric(key: str, value: float) -> str:
+    """A metric: money (keys ending ``_m``) in whole millions, others to 3 decimals."""
+    if not np.isfinite(value):
+        return "n/a"
+    return _money(value) if key.endswith("_m") else f"{value:,.3f}"
+
+
+# ------------------------------------------------------------------ inputs
+def _resolve(name: str) -> Path:
+    """A scenario path: the file itself, else a library scenario of that name."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    if path.exists():
+        raise UsageError(f"{name}: is a directory, not a scenario file")
+    library = library_scenarios()
+    stem = path.name.removesuffix(".yaml").removesuffix(".yml")
+    if path.parent == Path(".") and stem in library:
+        return library[stem]
+    hint = ""
+    import difflib
+
+    close = difflib.get_close_matches(stem, list(library), n=1)
+    if close:
+        hint = f"; did you mean the library scenario {close[0]!r}?"
+    raise UsageError(f"{name}: file not found{hint}")
+
+
+def _out_path(out: str | None) -> Path | None:
+    if out is None:
+        return None
+    path = Path(out)
+    if path.suffix.lower() not in OUTPUT_FORMATS:
+        raise UsageError(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; "
+                         f"use one of {', '.join(OUTPUT_FORMATS)}")
+    if not path.parent.exists():
+        raise UsageError(f"--out {out}: folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def _refuse_projection(scenario: Scenario, path: Path) -> None:
+    if scenario.projection is not None:
+        from .scenario import Problem
+
+        raise ScenarioError(Problem(PROJECTION_NOT_SUPPORTED, file=str(path), path="projection"))
+
+
+# ------------------------------------------------------------------ commands
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = [_resolve(name) for name in args.files]
+    failed = 0
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            failed += 1
+            count = len(error.problems)
+            print(f"INVALID {path} ({count} problem{'s' if count != 1 else ''})")
+            for problem in error.problems:
+                print(f"  {problem}")
+            continue
+        print(f"ok      {path}: {scenario.name} ({_where(scenario)})")
+        for line in _describe(scenario):
+            print(f"        {line}")
+    if len(paths) > 1:
+        print(f"{len(paths)} files: {len(paths) - failed} valid, {failed} invalid")
+    return FINDINGS if failed else OK
+
+
+def _where(scenario: Scenario) -> str:
+    options = ", ".join(f"{k}={v}" for k, v in scenario.dataset.options.items())
+    year = "all years" if scenario.year is None else ", ".join(scenario.years)
+    return f"{scenario.dataset.name}{f' [{options}]' if options else ''}, {year}"
+
+
+def _describe(scenario: Scenario) -> list[str]:
+    """What a scenario does, one line per element, with each step's legal reference."""
+    lines = []
+    if scenario.devolution:
+        parts = []
+        for tax, assignment in scenario.devolution.items():
+            kind = "devolved" if assignment.own_rate else "assigned"
+            parts.append(f"{tax} {assignment.share:.0%} {kind}")
+        lines.append("taxes: " + "; ".join(parts))
+    else:
+        lines.append("taxes: none devolved")
+    grant = scenario.block_grant or "none"
+    lines.append(f"block grant: {grant} (adjustment: {scenario.block_grant_adjustment})")
+    if scenario.need_index is not None:
+        need = scenario.need_index if isinstance(scenario.need_index, str) else "inline mapping"
+        lines.append(f"need index: {need}")
+    for i, step in enumerate(scenario.steps, 1):
+        source = "; ".join(s for s in (step.real_system, step.reference) if s)
+        lines.append(f"step {i}: {step.type} - {step.display_label}"
+                     + (f" [{source}]" if source else ""))
+    if scenario.baseline is not None:
+        lines.append("baseline: " + ("inline system" if not isinstance(scenario.baseline, str)
+                                     else scenario.baseline))
+    if scenario.projection is not None:
+        lines.append("note: sets a projection, which `fiscalsim run` does not yet support")
+    return lines
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = _resolve(args.file)
+    out = _out_path(args.out)
+    scenario = load_scenario(path)
+    _refuse_projection(scenario, path)
+    result = run_scenario(scenario, year=args.year)
+    regions = result.by_region()
+    metrics = headline_metrics(result)
+    cur = result.currency
+    print(f"{scenario.name}: {_where(scenario) if args.year is None else scenario.dataset.name + ', ' + args.year}")
+    if result.federation.source:
+        print(f"source: {result.federation.source}")
+    for year in result.federation.years:
+        rows = regions[regions["year"] == year]
+        print()
+        print(f"Resources per head, {year}")
+        if "regions" in scenario.outputs:
+            print(_region_table(rows, cur))
+        if "transfers" in scenario.outputs:
+            print()
+            print(_transfer_table(rows, cur))
+    if "summary" in scenario.outputs:
+        print()
+        print("System metrics")
+        print(format_table(["Metric"] + [str(c) for c in metrics.columns],
+                           [[metric_label(name, cur)] + [_metric(name, v) for v in values]
+                            for name, values in zip(metrics.index, metrics.to_numpy())],
+                           "l" + "r" * len(metrics.columns)))
+    if out is not None:
+        _write(out, scenario, regions, metrics)
+        print(f"\nwrote {out}")
+    return OK
+
+
+def _region_table(rows: pd.DataFrame, cur: str) -> str:
+    c = cur.lower()
+    return format_table(
+        ["Code", "Region", "Population (m)", f"Resources ({cur} per head)", "Index (avg=100)",
+         f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
+        [[r["code"], r["region"], f"{r['population'] / 1e6:,.2f}",
+          _money(r[f"resources_per_head_{c}"]), f"{r['resources_index']:.1f}",
+          _money(r[f"baseline_per_head_{c}"]), _money(r[f"change_per_head_{c}"], signed=True)]
+         for _, r in rows.iterrows()])
+
+
+def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
+    suffix = f" ({cur.lower()} m)"
+    labels = [col for col in rows.columns if col.endswith(suffix)]
+    return format_table(["Code", "Region"] + [f"{col[:-len(suffix)]} ({cur} m)" for col in labels],
+                        [[r["code"], r["region"]] + [_money(r[col]) for col in labels]
+                         for _, r in rows.iterrows()])
+
+
+def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame) -> None:
+    table = metrics.reset_index().rename(columns={"index": "metric"})
+    table.columns = [str(c) for c in table.columns]
+    try:
+        if out.suffix.lower() == ".csv":
+            regions.assign(scenario=scenario.name).to_csv(out, index=False)
+        elif out.suffix.lower() == ".xlsx":
+            with pd.ExcelWriter(out) as writer:
+                regions.to_excel(writer, sheet_name="regions", index=False)
+                table.to_excel(writer, sheet_name="summary", index=False)
+        else:
+            payload = {"scenario": scenario.name, "dataset": scenario.dataset.name,
+                       "years": sorted(set(regions["year"])),
+                       "regions": json.loads(regions.to_json(orient="records")),
+                       "summary": json.loads(table.to_json(orient="records"))}
+            out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot write: {error.strerror}") from None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    paths = [_resolve(args.base)] + [_resolve(name) for name in args.reforms]
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    for scenario, path in zip(scenarios, paths):
+        _refuse_projection(scenario, path)
+    base = scenarios[0]
+    for scenario, path in zip(scenarios[1:], paths[1:]):
+        if scenario.dataset != base.dataset:
+            raise SimulatorError(f"cannot compare {path} with {paths[0]}: different datasets "
+                                 f"({_where(scenario)} vs {_where(base)})")
+        if args.year is None and scenario.year != base.year:
+            raise SimulatorError(f"cannot compare {path} with {paths[0]}: different years "
+                                 f"({scenario.year} vs {base.year}); choose one with --year")
+    results = [run_scenario(s, year=args.year) for s in scenarios]
+    names = _unique_names([s.name for s in scenarios])
+    cur = results[0].currency
+    fed = results[0].federation
+    base_ph = results[0].resources_per_head.reshape(len(fed.years), fed.n_regions)
+    print(f"Compared with {names[0]}: {_where(base) if args.year is None else args.year}")
+    for y, year in enumerate(fed.years):
+        print()
+        print(f"Resources per head, {year} ({cur} per head; change against {names[0]})")
+        headers = ["Code", "Region", f"{names[0]} ({cur})"]
+        columns = []
+        for name, result in zip(names[1:], results[1:]):
+            per_head = result.resources_per_head.reshape(base_ph.shape)[y]
+            headers += [f"{name} ({cur})", f"change ({cur})", "change (%)"]
+            columns.append((per_head, per_head - base_ph[y]))
+        rows = []
+        for i, (code, region) in enumerate(zip(fed.codes, fed.names)):
+            row = [code, region, _money(base_ph[y, i])]
+            for per_head, change in columns:
+                row += [_money(per_head[i]), _money(change[i], signed=True),
+                        f"{100 * change[i] / base_ph[y, i]:+.1f}"]
+            rows.append(row)
+        print(format_table(headers, rows))
+        for name, (_, change) in zip(names[1:], columns):
+            print(_winners_losers(name, change, fed.names, cur))
+    print()
+    print("System metrics" + (f", {fed.years[-1]}" if len(fed.years) > 1 else ""))
+    tables = [headline_metrics(r) for r in results]
+    metrics = list(dict.fromkeys(m for t in tables for m in t.index))
+    rows = [[metric_label(metric, cur)] + [_metric(metric, t.loc[metric].iloc[-1]) if metric in t.index else "n/a"
+                        for t in tables] for metric in metrics]
+    print(format_table(["Metric"] + names, rows, "l" + "r" * len(names)))
+    return OK
+
+
+def _winners_losers(name: str, change: np.ndarray, regions: Sequence[str], cur: str) -> str:
+    tolerance = 0.5  # less than half a currency unit per head counts as unchanged
+    winners = np.flatnonzero(change > tolerance)
+    losers = np.flatnonzero(change < -tolerance)
+    text = f"{name}: {len(winners)} gain, {len(losers)} lose, " \
+           f"{len(change) - len(winners) - len(losers)} unchanged"
+    if len(winners):
+        best = int(np.argmax(change))
+        text += f"; largest gain {regions[best]} {_money(change[best], True)} {cur}/head"
+    if len(losers):
+        worst = int(np.argmin(change))
+        text += f"; largest loss {regions[worst]} {_money(change[worst], True)} {cur}/head"
+    return text
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .data import list_datasets
+
+    print("Built-in datasets")
+    print(format_table(["Name", "Description"], sorted(list_datasets().items()), "ll"))
+    print()
+    library = library_scenarios()
+    print(f"Library scenarios ({library_dir() or 'not found'})")
+    rows = []
+    for name, path in library.items():
+        try:
+            scenario = load_scenario(path, check_data=False)
+            summary = scenario.description.strip().splitlines()[0] if scenario.description else ""
+            rows.append([name, _where(scenario), summary[:70]])
+        except ScenarioError as error:
+            rows.append([name, "INVALID", f"{len(error.problems)} problem(s); run validate"])
+    print(format_table(["Name", "Dataset, year", "Description"], rows, "lll"))
+    return OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+        return OK
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--out {args.out}: cannot write: {error.strerror}") from None
+    print(f"wrote {args.out}")
+    return OK
+
+
+# ------------------------------------------------------------------ entry point
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fiscalsim", description="Fiscal devolution and equalisation "
+                     "simulator: validate, run and compare scenario files.",
+                     epilog="Exit codes: 0 ok, 1 findings, 2 usage error.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, handler: Callable, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = add("validate", cmd_validate, "Check scenario files; list every problem with its line.")
+    sub.add_argument("files", nargs="+", metavar="FILE")
+    sub = add("run", cmd_run, "Run one scenario and show resources per head by region.")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--year", help="financial year to run, e.g. 2024-25 (default: the "
+                     "scenario's year)")
+    sub.add_argument("--out", metavar="F", help="also write results to F (.csv, .xlsx or .json)")
+    sub = add("compare", cmd_compare, "Compare reforms with a base scenario: winners and "
+              "losers per region, system metrics side by side.")
+    sub.add_argument("base", metavar="BASE")
+    sub.add_argument("reforms", nargs="+", metavar="REFORM")
+    sub.add_argument("--year", help="financial year to compare (default: the scenarios' year)")
+    add("list", cmd_list, "List built-in datasets and library scenarios.")
+    sub = add("schema", cmd_schema, "Write the JSON Schema of scenario files.")
+    sub.add_argument("--out", metavar="F", help="write to F instead of standard output")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``fiscalsim`` command; return its exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return USAGE
+        return args.handler(args)
+    except UsageError as error:
+        print(f"fiscalsim: error: {error}", file=sys.stderr)
+        return USAGE
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(f"{problem}", file=sys.stderr)
+        return FINDINGS
+    except SimulatorError as error:
+        print(f"fiscalsim: {error}", file=sys.stderr)
+        return FINDINGS
+    except SystemExit as exit_:  # --help
+        return int(exit_.code or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head`
+        return OK
+
+
+if __name__ == "__main__":  # python -m simulator.cli
+    sys.exit(main())
