@@ -18,6 +18,9 @@ from .business_rates import (
     LEVY_RATE_CAP, LOCAL_SHARE_2013, SAFETY_NET_THRESHOLD, BusinessRatesResult,
     business_rates_retention, levy_rate,
 )
+from .lagging import (
+    CANADA_LAG, CANADA_WEIGHTS, SWITZERLAND_LAG, SWITZERLAND_WEIGHTS, lag_average, lag_federation,
+)
 from .reconciliation import (
     Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
 )
@@ -31,6 +34,8 @@ __all__ = [
     "gain_against_centre", "indexed_deduction", "indexed_per_capita", "levels_deduction",
     "LEVY_RATE_CAP", "LOCAL_SHARE_2013", "SAFETY_NET_THRESHOLD", "BusinessRatesResult",
     "business_rates_retention", "levy_rate",
+    "CANADA_LAG", "CANADA_WEIGHTS", "SWITZERLAND_LAG", "SWITZERLAND_WEIGHTS", "lag_average",
+    "lag_federation",
     "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
     "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
 ]

@@ -79,7 +79,7 @@ def test_new_needs_assessment_at_reset():
 def schemes(draw):
     n_years, n_councils = draw(st.integers(2, 8)), draw(st.integers(1, 5))
     collected = draw(arrays(float, (n_years, n_councils), elements=st.floats(1.0, 1e4)))
-    bfl = draw(arrays(float, n_councils, elements=st.floats(0.0, 1e4)))
+    bfl = draw(arrays(float, n_councils, elements=st.one_of(st.just(0.0), st.floats(1.0, 1e4))))
     uprating = np.cumprod(draw(arrays(float, n_years, elements=st.floats(0.95, 1.1))))
     uprating = uprating / uprating[0]
     resets = draw(arrays(bool, n_years))
