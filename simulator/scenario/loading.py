@@ -490,12 +490,27 @@ class _DataChecker:
                                  *at, "steps", index, *field_path, position)
 
     def _dry_run(self) -> None:
+        """Run the scenario once; a failing step is named by its position."""
         from .running import run_on, scenario_federation
 
         try:
-            run_on(self.scenario, scenario_federation(self.scenario))
+            federation = scenario_federation(self.scenario)
         except SimulatorError as error:
-            self.add(f"the scenario does not run: {error}")
+            self.add(f"the dataset cannot be prepared: {error}")
+            return
+        try:
+            run_on(self.scenario, federation)
+            return
+        except SimulatorError as error:
+            failure = error
+        steps = list(self.scenario.steps)
+        for index in range(len(steps)):
+            try:
+                run_on(self.scenario.model_copy(update={"steps": steps[:index + 1]}), federation)
+            except SimulatorError as error:
+                self.add(f"this step cannot run: {error}", "steps", index)
+                return
+        self.add(f"the scenario does not run: {failure}")
 
 
 def _region_lists(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str]]]:

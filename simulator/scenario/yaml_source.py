@@ -194,15 +194,22 @@ class _Builder:
                            "refusing a possible alias bomb", node.start_mark)
         self.source.values[path] = self.mark(node)
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node)
+            try:
+                return self.loader.construct_object(node)
+            except yaml.constructor.ConstructorError:
+                return self.refuse_tag(node, path)
         if node.tag not in _PLAIN_COLLECTION_TAGS:
-            self.problems.append(_problem_at(
-                f"YAML tag {node.tag!r} is not allowed in scenario files", self.name,
-                node.start_mark))
-            return None
+            return self.refuse_tag(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         return self.build_mapping(node, path)
+
+    def refuse_tag(self, node: yaml.Node, path: Path_) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problems.append(Problem(
+            f"YAML tag {tag!r} is not allowed in scenario files (plain YAML only)",
+            file=self.name, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+            path=format_path(path)))
 
     def build_mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         merged: dict = {}
