@@ -21,6 +21,9 @@ from .business_rates import (
 from .lagging import (
     CANADA_LAG, CANADA_WEIGHTS, SWITZERLAND_LAG, SWITZERLAND_WEIGHTS, lag_average, lag_federation,
 )
+from .projection import (
+    Trends, estimate_trends, log_linear_slope, next_year, project_federation, year_range,
+)
 from .reconciliation import (
     Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
 )
@@ -36,6 +39,8 @@ __all__ = [
     "business_rates_retention", "levy_rate",
     "CANADA_LAG", "CANADA_WEIGHTS", "SWITZERLAND_LAG", "SWITZERLAND_WEIGHTS", "lag_average",
     "lag_federation",
+    "Trends", "estimate_trends", "log_linear_slope", "next_year", "project_federation",
+    "year_range",
     "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
     "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
 ]
