@@ -37,6 +37,8 @@ def spec(default: Any, description: str, unit: str, **kwargs: Any) -> Any:
     extra = dict(kwargs.pop("json_schema_extra", {}) or {})
     extra["unit"] = unit
     if callable(default):
+        value = default()
+        extra["default"] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
         return Field(default_factory=default, description=description,
                      json_schema_extra=extra, **kwargs)
     return Field(default, description=description, json_schema_extra=extra, **kwargs)
