@@ -21,8 +21,10 @@ Every rate can be overridden: ``revenue_growth`` (annual growth of revenue per
 head, one number, per region code, or a ``(taxes, regions)`` array) and
 ``population_growth`` (per region).  Tax bases grow with their tax's revenue
 (constant effective rate).  Indicators (e.g. identifiable expenditure, the
-block grant) follow their own log-linear trend per region where positive and
-complete over the window, otherwise they are held at their last value.
+block grant) follow their own log-linear trend per region, fitted to the
+years published in the window and continued from the last published value
+(an indicator that stops earlier, like GDHI, is extrapolated from there);
+where a value is not positive the indicator is held at its last value.
 
 A slope that cannot be estimated (a zero or negative value in the window) is
 taken as 0.  Trends are *extrapolations*, not forecasts: the window and the
@@ -65,21 +67,29 @@ def year_range(after: str, n_years: int) -> list[str]:
     return years
 
 
-def log_linear_slope(values: np.ndarray, axis: int = 0) -> np.ndarray:
+def log_linear_slope(values: np.ndarray, axis: int = 0, skip_missing: bool = False) -> np.ndarray:
     """Least-squares slope of ``log(values)`` on ``0, 1, 2, ...`` along ``axis``.
 
-    ``b = sum (t - t_bar)(y - y_bar) / sum (t - t_bar)^2`` with ``y = log x``;
-    NaN where any value is not positive or missing.
+    ``b = sum (t - t_bar)(y - y_bar) / sum (t - t_bar)^2`` with ``y = log x``.
+    NaN where any value is not positive or missing; with ``skip_missing``
+    missing (NaN) years are left out of the fit instead (at least two must
+    remain), while a non-positive value still gives NaN.
     """
     values = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
     n = values.shape[0]
     if n < 2:
         raise ConfigurationError("a trend needs at least two years")
-    valid = np.all(np.isfinite(values) & (values > 0), axis=0)
-    logs = np.log(np.where(valid, values, 1.0))
-    t = np.arange(n, dtype=float) - (n - 1) / 2.0
-    t = t.reshape((n,) + (1,) * (values.ndim - 1))
-    slope = (t * (logs - logs.mean(axis=0))).sum(axis=0) / (t ** 2).sum()
+    present = ~np.isnan(values) if skip_missing else np.ones(values.shape, dtype=bool)
+    usable = present & np.isfinite(values) & (values > 0)
+    valid = np.all(usable | ~present, axis=0) & (present.sum(axis=0) >= 2)
+    weight = usable.astype(float)
+    logs = np.log(np.where(usable, values, 1.0))
+    t = np.arange(n, dtype=float).reshape((n,) + (1,) * (values.ndim - 1))
+    count = np.maximum(weight.sum(axis=0), 1.0)
+    t_mean = (weight * t).sum(axis=0) / count
+    y_mean = (weight * logs).sum(axis=0) / count
+    spread = (weight * (t - t_mean) ** 2).sum(axis=0)
+    slope = (weight * (t - t_mean) * (logs - y_mean)).sum(axis=0) / np.where(spread > 0, spread, 1.0)
     return np.where(valid, slope, np.nan)
 
 
@@ -151,7 +161,8 @@ def estimate_trends(federation: Federation, window: int | tuple[str, str] = 10) 
     revenue = federation.revenue[index]                          # (W, T, R)
     uk_per_head = revenue.sum(axis=-1) / population.sum(axis=-1)[:, None]   # (W, T)
     relative = revenue / population[:, None, :] / uk_per_head[:, :, None]
-    indicators = {name: log_linear_slope(series[index]) for name, series in federation.indicators.items()}
+    indicators = {name: log_linear_slope(series[index], skip_missing=True)
+                  for name, series in federation.indicators.items()}
     return Trends(
         window=(federation.years[index[0]], federation.years[index[-1]]),
         taxes=federation.taxes, codes=federation.codes,
@@ -261,10 +272,16 @@ def project_federation(
     bases = {tax: base[-1] * revenue_ratio[:, federation.taxes.index(tax), :]
              for tax, base in federation.tax_base.items()}
     projected_indicators = {}
-    for name, series in federation.indicators.items():
+    for name, series in federation.indicators.items():  # loop over indicators, not regions
         slope = trends.indicators.get(name) if indicators == "trend" else None
         slope = np.zeros(federation.n_regions) if slope is None else np.nan_to_num(slope, nan=0.0)
-        projected_indicators[name] = series[-1] * np.exp(slope * h[:, None])
+        # jump off from each region's last published value (indicators may stop earlier)
+        published = ~np.isnan(series)
+        last_index = np.where(published.any(axis=0),
+                              len(years) - 1 - np.argmax(published[::-1], axis=0), 0)
+        last_value = series[last_index, np.arange(federation.n_regions)]
+        steps_ahead = (len(years) - 1 - last_index) + h[:, None]
+        projected_indicators[name] = last_value * np.exp(slope * steps_ahead)
 
     keep = slice(len(years) - history, len(years))
 

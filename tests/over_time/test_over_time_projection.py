@@ -114,3 +114,18 @@ def test_projected_federation_runs_all_years_at_once(make_federation):
 def test_bad_projection_options(kwargs, error, match, federation):
     with pytest.raises(error, match=match):
         project_federation(federation, **kwargs)
+
+
+def test_indicator_published_until_earlier_is_extrapolated_from_its_last_value():
+    fed, *_ = exponential_federation()
+    series = np.array(fed.indicators["grant"])
+    series[-2:] = np.nan  # like GDHI, two years behind
+    from dataclasses import replace
+    lagging_fed = replace(fed, indicators={"grant": series})
+    projected = project_federation(lagging_fed, n_years=3)
+    full = project_federation(fed, n_years=3)
+    np.testing.assert_allclose(projected.indicators["grant"], full.indicators["grant"], rtol=1e-9)
+    x = np.exp(0.05 * np.arange(6.0))
+    x[2] = np.nan
+    assert log_linear_slope(x, skip_missing=True) == pytest.approx(0.05)
+    assert np.isnan(log_linear_slope(x))
