@@ -321,11 +321,15 @@ def _simplify_arcs(arcs: dict, tolerance: float, decimals: int | None) -> dict:
 
 
 def _round_arc(arc: list, decimals: int | None) -> list:
-    out = []
-    for x, y in arc:
+    """Round the inner points; the ends (junctions, shared by arcs at any level) stay
+    as in the source so that rings close and arcs meet exactly."""
+    out = [arc[0]]
+    for x, y in arc[1:-1]:
         point = (x, y) if decimals is None else (round(x, decimals), round(y, decimals))
-        if not out or out[-1] != point:
+        if out[-1] != point:
             out.append(point)
+    if len(arc) > 1 and out[-1] != arc[-1]:
+        out.append(arc[-1])
     return out
 
 
