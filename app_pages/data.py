@@ -1,0 +1,57 @@
+"""Data: the built-in revenue per head by region and tax, with units and provenance."""
+
+import streamlit as st
+
+from app_pages import _shared as app
+from simulator import presentation
+
+st.title("Data")
+st.caption("Revenue raised in each region, per head, by tax family: what a region would "
+           "bring to a devolved budget.")
+
+names = app.dataset_names()
+app.seed("data_dataset", "dataset", names)
+dataset = st.selectbox("Dataset", names, key="data_dataset",
+                       format_func=lambda n: f"{n}: {app.dataset_description(n)}")
+options = {}
+for option, choices in app.DATASET_OPTIONS.get(dataset, {}).items():
+    app.seed(f"data_{option}", option, choices)
+    options[option] = st.radio(option.replace("_", " ").capitalize(), choices, horizontal=True,
+                               key=f"data_{option}",
+                               help="How North Sea oil and gas revenue is attributed to regions.")
+
+try:
+    fed = app.federation(dataset, **options)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The dataset")
+    st.stop()
+
+years = list(fed.years)
+app.seed("data_year", "year", years)
+if st.session_state.get("data_year") not in years:
+    st.session_state["data_year"] = years[-1]
+year = st.select_slider("Financial year", years, key="data_year")
+app.share(dataset=dataset, year=year, **options)
+
+one_year = app.federation_year(dataset, year, **options)
+unit = presentation.per_head_label(fed.currency, year)
+st.subheader(f"Revenue per head by region and tax ({unit})")
+st.plotly_chart(presentation.revenue_figure(one_year, year), key="data_chart")
+
+table = presentation.revenue_table(one_year, year)
+money_columns = [c for c in table.columns if c not in ("code", "region")]
+st.dataframe(
+    table, hide_index=True, key="data_table",
+    column_config={
+        "code": st.column_config.TextColumn("Code"),
+        "region": st.column_config.TextColumn("Region"),
+        **{c: st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
+           for c in money_columns},
+    })
+st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "
+           f"Source: {fed.source or 'see provenance below'}")
+
+text = app.provenance(dataset)
+if text:
+    with st.expander("Provenance: where these figures come from"):
+        st.markdown(text)

@@ -1,0 +1,207 @@
+"""Explore: one scenario on one year, with its key options on widgets."""
+
+import streamlit as st
+
+from app_pages import _shared as app
+from simulator import presentation
+
+st.title("Explore a settlement")
+
+# ------------------------------------------------------------------ scenario
+OPTION_PREFIX = "x_opt_"
+DATA_KEYS = ("x_dataset", "x_year", *(f"x_{o}" for opts in app.DATASET_OPTIONS.values()
+                                       for o in opts))
+UPLOAD = "Upload a YAML file"
+
+
+def reset_options() -> None:
+    """A new scenario: its own options replace the widgets' and the link's."""
+    for key in [k for k in st.session_state if k.startswith(OPTION_PREFIX) or k in DATA_KEYS]:
+        del st.session_state[key]
+    st.query_params.clear()
+
+
+library = app.library()
+choices = list(library) or ["starter"]
+sources = choices + [UPLOAD]
+app.seed("x_scenario", "scenario", choices)
+with st.sidebar:
+    st.header("Scenario")
+    chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
+                          help="A scenario from the library (scenarios/*.yaml), or your own file.")
+    upload = None
+    if chosen == UPLOAD:
+        upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"],
+                                  key="x_upload", on_change=reset_options)
+
+try:
+    if chosen == UPLOAD:
+        if upload is None:
+            st.info("Upload a scenario file (YAML) in the sidebar, or pick one from the library. "
+                    "The Scenario editor page shows the format.")
+            st.stop()
+        base = app.text_scenario(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
+    elif library:
+        base = app.library_scenario(chosen)
+    else:
+        base = app.text_scenario(presentation.STARTER_SCENARIO, "starter")
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The scenario")
+    st.stop()
+
+# ------------------------------------------------------------------ dataset and year
+names = app.dataset_names()
+app.seed("x_dataset", "dataset", names)
+st.session_state.setdefault("x_dataset", base.dataset.name if base.dataset.name in names
+                            else names[0])
+with st.sidebar:
+    st.header("Data")
+    dataset = st.selectbox("Dataset", names, key="x_dataset",
+                           help="The scenario's own dataset is chosen first.")
+    st.caption(app.dataset_description(dataset))
+    options = {}
+    for option, values in app.DATASET_OPTIONS.get(dataset, {}).items():
+        key = f"x_{option}"
+        app.seed(key, option, values)
+        own = base.dataset.options.get(option) if base.dataset.name == dataset else None
+        st.session_state.setdefault(key, own if own in values else values[0])
+        options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
+                                   horizontal=True)
+    try:
+        fed = app.federation(dataset, **options)
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "The dataset")
+        st.stop()
+    years = list(fed.years)
+    app.seed("x_year", "year", years)
+    own_year = base.years[-1] if base.years else None
+    st.session_state.setdefault("x_year", own_year if own_year in years else years[-1])
+    year = st.select_slider("Financial year", years, key="x_year")
+
+# ------------------------------------------------------------------ key options
+own = presentation.key_options(base)
+taxes = list(fed.taxes)
+
+
+def parse_taxes(text: str) -> list[str]:
+    wanted = [part.split(":")[0] for part in text.split(",") if part]
+    if any(t not in taxes for t in wanted):
+        raise ValueError(text)
+    return wanted
+
+
+def parse_shares(text: str) -> dict[str, float]:
+    return {tax: float(share) for tax, share in (p.split(":") for p in text.split(",") if p)}
+
+
+K = OPTION_PREFIX
+app.seed(K + "taxes", "taxes", parse=parse_taxes)
+st.session_state.setdefault(K + "taxes", [t for t in own["devolution"] if t in taxes])
+url_shares = {}
+if "taxes" in st.query_params:
+    try:
+        url_shares = parse_shares(st.query_params["taxes"])
+    except ValueError:
+        url_shares = {}
+
+st.caption(f"**{base.name}**: {base.description or 'no description'}")
+with st.container(border=True):
+    st.markdown("**Key options** (start from the scenario's own values)")
+    col_tax, col_eq = st.columns([3, 2], gap="large")
+    with col_tax:
+        devolved = st.multiselect("Taxes devolved", taxes, key=K + "taxes",
+                                  format_func=presentation.tax_label)
+        shares = {}
+        share_columns = st.columns(3)
+        for k, tax in enumerate(devolved):
+            key = f"{K}share_{tax}"
+            if key not in st.session_state:
+                value = url_shares.get(tax, own["devolution"].get(tax, 1.0))
+                st.session_state[key] = min(1.0, max(0.0, float(value)))
+            with share_columns[k % 3]:
+                shares[tax] = st.slider(f"{presentation.tax_label(tax)}: share devolved",
+                                        0.0, 1.0, step=0.05, key=key)
+    with col_eq:
+        app.seed(K + "rate", "rate", parse=float)
+        st.session_state.setdefault(K + "rate", float(own["rate"] or 0.0))
+        st.session_state[K + "rate"] = min(1.0, max(0.0, st.session_state[K + "rate"]))
+        rate = st.slider("Equalisation rate (share of the gap closed)", 0.0, 1.0, step=0.05,
+                         key=K + "rate",
+                         help="Of the scenario's first gap-fill or symmetric step; without "
+                              "one, a rate above 0 adds a gap-fill.")
+        app.seed(K + "fraction", "fraction", parse=float)
+        st.session_state.setdefault(K + "fraction", float(own["standard_fraction"]))
+        st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
+        fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
+                             0.5, 1.5, step=0.01, key=K + "fraction",
+                             help="The per-head level the gap is measured against "
+                                  "(1 = the average; 0.9 = 90% of it).")
+        app.seed(K + "guarantee", "guarantee", parse=lambda v: v == "1")
+        st.session_state.setdefault(K + "guarantee", own["guarantee"])
+        guarantee = st.toggle("Minimum guarantee", key=K + "guarantee",
+                              help="Lifts regions below the floor index to the target index "
+                                   "(Switzerland's resource equalisation).")
+        floor = None
+        if guarantee and own["target_index"] is not None:
+            top = float(own["target_index"]) - 0.5
+            app.seed(K + "floor", "floor", parse=float)
+            st.session_state.setdefault(K + "floor", float(own["floor_index"]))
+            st.session_state[K + "floor"] = min(top, max(0.0, st.session_state[K + "floor"]))
+            floor = st.slider(f"Guarantee floor (index, average = 100; target "
+                              f"{own['target_index']:g})", 0.0, top, step=0.5,
+                              key=K + "floor")
+
+app.share(scenario=chosen if chosen != UPLOAD else None, dataset=dataset, year=year, **options,
+          taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved), rate=f"{rate:g}",
+          fraction=f"{fraction:g}", guarantee=int(guarantee),
+          floor=None if floor is None else f"{floor:g}")
+
+# ------------------------------------------------------------------ run
+try:
+    scenario = presentation.with_key_options(
+        app.on_data(base, dataset, options, year), devolution=shares, rate=rate,
+        standard_fraction=fraction, guarantee=guarantee, floor_index=floor)
+    result = app.run(scenario)
+    summary = result.summary()
+    by_region = result.by_region()
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "This combination of options")
+    st.stop()
+
+cur = result.currency
+unit = presentation.per_head_label(cur, year)
+
+# ------------------------------------------------------------------ system figures
+cards = presentation.summary_metrics(summary, cur, year)
+for row in (cards[:3], cards[3:]):
+    for column, card in zip(st.columns(3), row):
+        column.metric(card["label"], card["value"], card["delta"],
+                      delta_color=card["delta_color"], border=True)
+
+# ------------------------------------------------------------------ regions
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.subheader(f"Resources per head, before and after ({unit})")
+    st.plotly_chart(presentation.resources_figure(result, year), key="x_resources")
+with right:
+    geojson = app.boundaries(dataset)
+    if geojson is not None:
+        st.subheader(f"Change in resources per head ({unit})")
+        st.plotly_chart(presentation.change_map(
+            by_region[by_region["year"] == year], geojson, f"change_per_head_{cur.lower()}",
+            title="Blue gains, orange losses", unit=f"{cur} per head"), key="x_map")
+    else:
+        st.info("No map for this dataset (it ships no boundaries).")
+    table = presentation.region_table(by_region, cur, year)
+    st.dataframe(table, hide_index=True, key="x_table", column_config={
+        c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
+
+st.subheader(f"Marginal equalisation rates ({year})")
+st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "
+           "the block grant adjustment, its own rates, or each transfer. 0 = it keeps the pound.")
+try:
+    rates = result.marginal_equalisation_rates()
+except app.USER_ERRORS as exc:
+    st.info(f"No marginal rates: {app.error_text(exc)}")
+else:
+    st.plotly_chart(presentation.marginal_rates_figure(rates, year), key="x_rates")

@@ -1,0 +1,509 @@
+"""Presentation helpers for front ends: palette, tidy frames and plotly figures.
+
+Nothing here computes policy: every number comes from the engine (a
+:class:`~simulator.engine.result.Result`, a :class:`~simulator.state.FiscalState`
+or a :class:`~simulator.federation.Federation`) and is only reshaped, labelled
+with its unit and year, and drawn.  The two small exceptions are documented
+where they stand: :func:`lorenz_curve` (a descriptive statistic for a chart)
+and :func:`teaching_federation` (a made-up five-region federation for the
+Learn page).
+
+Colours are colour-blind safe: gains blue and losses orange (a blue/orange
+diverging scale, after ColorBrewer PuOr/RdBu), categories from Okabe & Ito.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .federation import Federation
+from .state import FiscalState
+
+__all__ = [
+    "GAIN", "LOSS", "NEUTRAL", "DIVERGING", "OKABE_ITO", "source_colours",
+    "teaching_federation", "money", "per_head_label", "tax_label",
+    "resource_components", "resources_figure", "change_map",
+    "lorenz_curve", "lorenz_figure", "revenue_table", "revenue_figure",
+    "winners_losers", "region_table",
+]
+
+# ---------------------------------------------------------------- palette
+#: Gains (blue) and losses (orange): distinguishable with every common
+#: colour-vision deficiency.
+GAIN = "#2166AC"
+LOSS = "#B35806"
+NEUTRAL = "#F7F7F7"
+#: Diverging scale, losses (orange) -> 0 (near white) -> gains (blue).
+DIVERGING = [[0.0, LOSS], [0.25, "#F1A340"], [0.5, NEUTRAL], [0.75, "#67A9CF"], [1.0, GAIN]]
+#: Okabe & Ito's eight colours (black last).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000"]
+_BLOCK_GRANT, _OWN_REVENUE = "#999999", "#009E73"
+_TRANSFER_COLOURS = ["#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+TAX_LABELS = {
+    "income_tax": "Income tax", "capital_gains_tax": "Capital gains tax", "nics": "NICs",
+    "vat": "VAT", "corporation_tax": "Corporation tax", "fuel_duties": "Fuel duties",
+    "business_rates": "Business rates", "council_tax": "Council tax",
+    "property_transaction_taxes": "Property transaction taxes",
+    "alcohol_tobacco": "Alcohol and tobacco duties", "vehicle_excise": "Vehicle excise duty",
+    "other": "Other taxes", "north_sea": "North Sea revenue",
+}
+
+
+def tax_label(tax: str) -> str:
+    """Human name of a tax family (``income_tax`` -> ``Income tax``)."""
+    return TAX_LABELS.get(tax, tax.replace("_", " ").capitalize())
+
+
+def source_colours(sources: Sequence[str]) -> dict[str, str]:
+    """Colour of each resource source: block grant grey, own revenue green,
+    transfers in Okabe-Ito order."""
+    colours, k = {}, 0
+    for source in sources:
+        if source == "Block grant":
+            colours[source] = _BLOCK_GRANT
+        elif source == "Own revenue":
+            colours[source] = _OWN_REVENUE
+        else:
+            colours[source] = _TRANSFER_COLOURS[k % len(_TRANSFER_COLOURS)]
+            k += 1
+    return colours
+
+
+# ---------------------------------------------------------------- formatting
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "CAD": "C$", "AUD": "A$", "CHF": "CHF "}
+
+
+def money(value: float, currency: str = "GBP", *, signed: bool = False, decimals: int = 0) -> str:
+    """``£1,234`` / ``£1.2 bn`` / ``£350 m``; large amounts in m or bn."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    symbol = _SYMBOLS.get(currency, currency + " ")
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    size = abs(float(value))
+    if size >= 1e9:
+        body = f"{size / 1e9:,.2f} bn"
+    elif size >= 1e7:
+        body = f"{size / 1e6:,.0f} m"
+    elif size >= 1e6:
+        body = f"{size / 1e6:,.1f} m"
+    else:
+        body = f"{size:,.{decimals}f}"
+    return f"{sign}{symbol}{body}"
+
+
+def per_head_label(currency: str, year: str) -> str:
+    """Axis/column label of an amount per head: ``GBP per head, 2024-25``."""
+    return f"{currency} per head, {year}"
+
+
+# ---------------------------------------------------------------- teaching data
+def teaching_federation() -> Federation:
+    """Five made-up regions, one year, three taxes: small enough to follow by hand.
+
+    Round numbers (population in millions, revenue per head in whole pounds) so
+    every formula on the Learn page can be checked with a pencil.  ``identifiable_expenditure``
+    is today's grant (GBP, total) and ``need_index`` a per-head need index;
+    tax and indicator names follow the UK dataset so library scenarios run on it.
+    """
+    codes = ["N", "E", "S", "W", "C"]
+    names = ["Northmoor", "Eastvale", "Southport", "Westfield", "Capital"]
+    population = np.array([2.0, 3.0, 5.0, 4.0, 6.0]) * 1e6
+    per_head = {  # GBP per head
+        "income_tax": [1_500, 2_000, 2_500, 3_000, 5_000],
+        "vat": [2_000, 2_200, 2_400, 2_600, 3_000],
+        "council_tax": [400, 500, 600, 700, 1_000],
+    }
+    revenue = np.stack([np.array(v, float) * population for v in per_head.values()])
+    spending = np.array([12_000, 11_000, 10_500, 10_000, 10_000], float) * population
+    need = np.array([1.20, 1.10, 1.00, 0.95, 0.90])
+    return Federation(
+        name="teaching", codes=codes, names=names, nations=["Teaching"] * 5,
+        years=["2024-25"], population=population[None, :], taxes=list(per_head),
+        revenue=revenue[None, :, :], indicators={"identifiable_expenditure": spending[None, :],
+                                                 "need_index": need[None, :]},
+        units={"identifiable_expenditure": "GBP", "need_index": "index (mean 1)", "population": "persons",
+               "revenue": "GBP"},
+        currency="GBP", source="Made-up teaching federation (round numbers, not real data).")
+
+
+# ---------------------------------------------------------------- results
+def resource_components(state: FiscalState, federation: Federation, year: str | None = None
+                        ) -> pd.DataFrame:
+    """Resources per head by source for one year, long format.
+
+    Columns: ``code, region, source, per_head`` (currency per head, reporting
+    population); sources are ``Block grant``, ``Own revenue`` and one per step
+    transfer, in the order applied.  The sum over sources is the engine's
+    resources per head.
+    """
+    years = list(federation.years)
+    index = years.index(year) if year is not None else len(years) - 1
+
+    def pick(array: np.ndarray) -> np.ndarray:  # (years, R) -> (R,)
+        return np.broadcast_to(array, state.population.shape)[index]
+
+    population = pick(state.population)
+    parts = [("Block grant", state.block_grant), ("Own revenue", state.own_revenue)]
+    parts += list(state.transfers)
+    rows = []
+    for source, amount in parts:
+        rows.append(pd.DataFrame({"code": federation.codes, "region": federation.names,
+                                  "source": source, "per_head": pick(amount) / population}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def resources_figure(result: Any, year: str | None = None, *, height: int | None = None):
+    """Horizontal bars per region, 'before' (baseline) and 'after' (the system),
+    stacked by source of resources (block grant, own revenue, each transfer)."""
+    import plotly.graph_objects as go
+
+    fed = result.federation
+    year = year or fed.years[-1]
+    before = resource_components(result.baseline, fed, year).assign(when="Before")
+    after = resource_components(result.state, fed, year).assign(when="After")
+    frame = pd.concat([before, after], ignore_index=True)
+    sources = list(dict.fromkeys(frame["source"]))
+    colours = source_colours(sources)
+    order = list(fed.names)[::-1]
+    fig = go.Figure()
+    for source in sources:
+        part = frame[frame["source"] == source].set_index(["region", "when"])
+        idx = pd.MultiIndex.from_product([order, ["Before", "After"]])
+        values = part["per_head"].reindex(idx).fillna(0.0)
+        fig.add_trace(go.Bar(
+            y=[list(idx.get_level_values(0)), list(idx.get_level_values(1))],
+            x=values.to_numpy(), name=source, orientation="h", marker_color=colours[source],
+            hovertemplate=f"%{{y}}<br>{source}: £%{{x:,.0f}} per head, {year}<extra></extra>"))
+    fig.update_layout(
+        barmode="relative", height=height or max(360, 44 * len(order) + 120),
+        xaxis_title=per_head_label(fed.currency, year), legend_title_text="Source",
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+        margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444")
+    return fig
+
+
+def winners_losers(frames: Mapping[str, pd.DataFrame], currency: str, year: str) -> pd.DataFrame:
+    """Change in resources per head by region for several runs, side by side.
+
+    ``frames`` maps a scenario name to its ``Result.by_region()`` frame (one
+    year); the columns are the engine's ``change_per_head`` for each scenario.
+    """
+    cur = currency.lower()
+    table = None
+    for name, frame in frames.items():
+        frame = frame[frame["year"] == year]
+        column = frame.set_index(["code", "region"])[f"change_per_head_{cur}"].rename(
+            f"{name} ({currency} per head, {year})")
+        table = column.to_frame() if table is None else table.join(column)
+    return table.reset_index()
+
+
+def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
+    """The engine's per-region result for one year, with readable headers and units."""
+    cur = currency.lower()
+    frame = by_region[by_region["year"] == year]
+    columns = {
+        "region": "Region",
+        f"baseline_per_head_{cur}": f"Before ({currency} per head, {year})",
+        f"resources_per_head_{cur}": f"After ({currency} per head, {year})",
+        f"change_per_head_{cur}": f"Change ({currency} per head, {year})",
+        "resources_index": f"Index after (average = 100, {year})",
+    }
+    return frame[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def change_map(frame: pd.DataFrame, geojson: Mapping, value: str, *, title: str,
+               unit: str, height: int = 460):
+    """Choropleth of ``frame[value]`` by ``frame['code']`` on a diverging
+    blue (gain) / orange (loss) scale centred on zero."""
+    import plotly.graph_objects as go
+
+    values = frame[value].to_numpy(dtype=float)
+    bound = float(np.nanmax(np.abs(values))) if len(values) else 1.0
+    bound = bound if bound > 0 else 1.0
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, locations=frame["code"], z=values, featureidkey="properties.code",
+        text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound, zmid=0,
+        marker_line_color="#555", marker_line_width=0.5,
+        colorbar=dict(title=dict(text=unit), tickformat=",.0f"),
+        hovertemplate="%{text}<br>%{z:,.0f} " + unit + "<extra></extra>"))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=0))
+    return fig
+
+
+# ---------------------------------------------------------------- inequality
+def lorenz_curve(per_head: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Population-weighted Lorenz curve of an amount per head across regions.
+
+    Regions sorted by per-head amount; returns the cumulative population share
+    and the cumulative share of the total, both starting at 0 and ending at 1.
+    (The Gini reported elsewhere is the engine's; this only draws the curve.)
+    """
+    per_head = np.asarray(per_head, float)
+    population = np.asarray(population, float)
+    order = np.argsort(per_head)
+    pop = population[order]
+    amount = per_head[order] * pop
+    x = np.concatenate([[0.0], np.cumsum(pop) / pop.sum()])
+    y = np.concatenate([[0.0], np.cumsum(amount) / amount.sum()])
+    return x, y
+
+
+def lorenz_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *, year: str,
+                  height: int = 420):
+    """Lorenz curves of resources per head, one line per scenario."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="Equal per head",
+                             line=dict(color="#999", dash="dot")))
+    for k, (name, (x, y)) in enumerate(curves.items()):
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=name,
+                                 line=dict(color=OKABE_ITO[k % len(OKABE_ITO)], width=2)))
+    fig.update_layout(
+        height=height, xaxis_title=f"Cumulative share of population ({year})",
+        yaxis_title=f"Cumulative share of resources ({year})",
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+        margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return fig
+
+
+# ---------------------------------------------------------------- data page
+def revenue_table(federation: Federation, year: str) -> pd.DataFrame:
+    """Revenue per head by region (rows) and tax (columns) for one year, with a
+    total column; values from :meth:`Federation.to_frame`."""
+    cur = federation.currency.lower()
+    frame = federation.to_frame()
+    frame = frame[frame["year"] == year]
+    table = frame.pivot_table(index=["code", "region"], columns="tax",
+                              values=f"revenue_per_head_{cur}", sort=False)
+    table = table[[t for t in federation.taxes if t in table.columns]]
+    table.columns = [tax_label(t) for t in table.columns]
+    table["Total"] = table.sum(axis=1)
+    order = {code: i for i, code in enumerate(federation.codes)}
+    table = table.sort_index(level="code", key=lambda s: s.map(order))
+    return table.reset_index()
+
+
+def revenue_figure(federation: Federation, year: str, *, height: int | None = None):
+    """Revenue per head by region, stacked by tax family, for one year."""
+    import plotly.graph_objects as go
+
+    table = revenue_table(federation, year)
+    taxes = [c for c in table.columns if c not in ("code", "region", "Total")]
+    fig = go.Figure()
+    regions = table["region"][::-1]
+    for k, tax in enumerate(taxes):
+        fig.add_trace(go.Bar(
+            y=regions, x=table[tax][::-1], name=tax, orientation="h",
+            marker_color=_cycle(k),
+            hovertemplate=f"%{{y}}<br>{tax}: £%{{x:,.0f}} per head, {year}<extra></extra>"))
+    fig.update_layout(
+        barmode="relative", height=height or max(380, 34 * len(regions) + 160),
+        xaxis_title=per_head_label(federation.currency, year), legend_title_text="Tax",
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+        margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=",.0f")
+    return fig
+
+
+_TAX_COLOURS = OKABE_ITO[:7] + ["#999999", "#882255", "#44AA99", "#332288", "#DDCC77",
+                                "#117733", "#88CCEE", "#AA4499"]
+
+
+def _cycle(k: int) -> str:
+    return _TAX_COLOURS[k % len(_TAX_COLOURS)]
+
+
+# ---------------------------------------------------------------- key options
+#: Step types whose ``rate`` and ``standard`` are "the equalisation rate" and
+#: "the standard" of a system's key options (the first such step counts).
+EQUALISING_TYPES = ("gap_fill", "symmetric")
+GUARANTEE_TYPE = "minimum_guarantee"
+
+
+def _first(steps: Sequence[Any], types: Sequence[str]) -> tuple[int | None, Any]:
+    """Index and step of the first of ``steps`` whose type is in ``types``."""
+    for k, step in enumerate(steps):
+        if getattr(step, "type", None) in types:
+            return k, step
+    return None, None
+
+
+def key_options(system: Any) -> dict[str, Any]:
+    """The options the Explore page exposes, read from a system (or scenario).
+
+    ``devolution`` (tax -> share); ``rate``, ``standard_kind`` and
+    ``standard_fraction`` of the first gap-fill or symmetric step (rate None
+    without one); ``guarantee`` (a minimum guarantee step is present) and its
+    ``floor_index`` and ``target_index``.
+    """
+    _, step = _first(system.steps, EQUALISING_TYPES)
+    standard = getattr(step, "standard", None)
+    _, guarantee = _first(system.steps, (GUARANTEE_TYPE,))
+    from .steps import STEP_TYPES
+
+    defaults = STEP_TYPES[GUARANTEE_TYPE].model_fields if GUARANTEE_TYPE in STEP_TYPES else {}
+    default = {k: defaults[k].default for k in ("floor_index", "target_index") if k in defaults}
+    return {
+        "devolution": {tax: d.share for tax, d in system.devolution.items()},
+        "rate": getattr(step, "rate", None),
+        "standard_kind": getattr(standard, "kind", "national_average"),
+        "standard_fraction": getattr(standard, "fraction", 1.0),
+        "guarantee": guarantee is not None,
+        "floor_index": getattr(guarantee, "floor_index", default.get("floor_index")),
+        "target_index": getattr(guarantee, "target_index", default.get("target_index")),
+    }
+
+
+def _rebuild(model: Any, **changes: Any) -> Any:
+    """A validated copy of a frozen pydantic model with some fields changed."""
+    return type(model).model_validate({**model.model_dump(), **changes})
+
+
+def with_key_options(system: Any, *, devolution: Mapping[str, float] | None = None,
+                     rate: float | None = None, standard_fraction: float | None = None,
+                     guarantee: bool | None = None, floor_index: float | None = None) -> Any:
+    """``system`` (a System or a Scenario) with the Explore page's options applied.
+
+    - ``devolution``: tax -> share; taxes left out (or at 0) are no longer
+      devolved; a tax already devolved keeps its other settings.
+    - ``rate`` / ``standard_fraction``: set on the first gap-fill or symmetric
+      step; without one, a rate above 0 adds a gap-fill to the national
+      average (times ``standard_fraction``) before the other steps.
+    - ``guarantee``: False removes minimum guarantee steps; True keeps the
+      first (or appends one with the step's defaults), with ``floor_index``.
+
+    The copy is validated, so an inconsistent choice raises a pydantic
+    ``ValidationError`` naming the field.
+    """
+    changes: dict[str, Any] = {}
+    if devolution is not None:
+        changes["devolution"] = {
+            tax: (_rebuild(system.devolution[tax], share=share) if tax in system.devolution
+                  else {"share": share})
+            for tax, share in devolution.items() if share > 0}
+    steps = list(system.steps)
+    index, step = _first(system.steps, EQUALISING_TYPES)
+    if step is not None:
+        update: dict[str, Any] = {}
+        if rate is not None:
+            update["rate"] = rate
+        if standard_fraction is not None and hasattr(step, "standard"):
+            update["standard"] = _rebuild(step.standard, fraction=standard_fraction)
+        steps[index] = _rebuild(step, **update)
+    elif rate:
+        from .steps import GapFill
+
+        steps.insert(0, GapFill(rate=rate, standard={"fraction": standard_fraction or 1.0}))
+    if guarantee is not None:
+        index, step = _first(steps, (GUARANTEE_TYPE,))
+        if not guarantee:
+            steps = [s for s in steps if getattr(s, "type", None) != GUARANTEE_TYPE]
+        else:
+            update = {} if floor_index is None else {"floor_index": floor_index}
+            if step is None:
+                from .steps import STEP_TYPES
+
+                steps.append(STEP_TYPES[GUARANTEE_TYPE].model_validate(update))
+            else:
+                steps[index] = _rebuild(step, **update)
+    changes["steps"] = steps
+    fields = {name: getattr(system, name) for name in type(system).model_fields}
+    return type(system).model_validate({**fields, **changes})
+
+
+# ---------------------------------------------------------------- system figures
+def summary_metrics(summary: pd.DataFrame, currency: str, year: str) -> list[dict[str, Any]]:
+    """Headline figures of one year of ``Result.summary()`` for ``st.metric``.
+
+    Each item: ``key``, ``label`` (with unit and year), ``value`` (text),
+    ``delta`` (text or None) and ``delta_color`` ("inverse" where a fall is
+    good).  Inequality measures show the change from the baseline.
+    """
+    cur = currency.lower()
+    row = summary[summary["year"] == year].iloc[0]
+    items = [{
+        "key": "cost_to_centre",
+        "label": f"Cost to the centre vs baseline ({currency} m a year, {year})",
+        "value": f"{row[f'cost_to_centre_{cur}_m']:,.0f}",
+        "delta": None, "delta_color": "off",
+    }]
+    for key, label, digits in (("gini", "Gini", 3), ("theil", "Theil index", 4),
+                               ("cv", "Coefficient of variation", 3),
+                               ("max_min_ratio", "Highest / lowest", 2)):
+        after, before = float(row[f"{key}_after"]), float(row[f"{key}_before"])
+        items.append({
+            "key": key,
+            "label": f"{label} of resources per head ({year})",
+            "value": f"{after:.{digits}f}",
+            "delta": f"{after - before:+.{digits}f} vs baseline {before:.{digits}f}",
+            "delta_color": "inverse",
+        })
+    items.append({
+        "key": "capacity_gap_closed",
+        "label": f"Share of capacity gap closed ({year})",
+        "value": f"{100 * float(row['capacity_gap_closed']):.1f}%",
+        "delta": None, "delta_color": "off",
+    })
+    return items
+
+
+def marginal_rates_figure(rates: pd.DataFrame, year: str, *, height: int | None = None):
+    """Marginal equalisation rates by region for one year: bars split by the
+    channel through which an extra pound of own revenue is lost (columns
+    ``lost_via_*`` of ``Result.marginal_equalisation_rates()``), with the
+    total rate as a marker."""
+    import plotly.graph_objects as go
+
+    frame = rates[rates["year"] == year].iloc[::-1]
+    channels = [c for c in frame.columns if c.startswith("lost_via")]
+    fig = go.Figure()
+    for k, column in enumerate(channels):
+        name = column.replace("lost_via_", "").replace("lost_via: ", "").replace("_", " ")
+        name = name[:1].upper() + name[1:]
+        fig.add_trace(go.Bar(y=frame["region"], x=frame[column], name=name, orientation="h",
+                             marker_color=_TRANSFER_COLOURS[k % len(_TRANSFER_COLOURS)],
+                             hovertemplate=f"%{{y}}<br>{name}: %{{x:.1%}}<extra></extra>"))
+    fig.add_trace(go.Scatter(y=frame["region"], x=frame["marginal_equalisation_rate"],
+                             mode="markers", name="Marginal equalisation rate",
+                             marker=dict(symbol="diamond", size=10, color="#000"),
+                             hovertemplate="%{y}<br>rate: %{x:.1%}<extra></extra>"))
+    fig.update_layout(
+        barmode="relative", height=height or max(320, 30 * len(frame) + 140),
+        xaxis_title=f"Share of an extra {'pound'} of own tax base lost ({year})",
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+        margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=".0%")
+    return fig
+
+
+#: The scenario the editor starts from when the library is empty.
+STARTER_SCENARIO = """\
+name: income_tax_gap_fill_75
+description: >-
+  Income tax fully devolved; the centre fills 75% of each region's per-head
+  capacity gap below the UK average.
+dataset:
+  name: uk_itl1
+  options:
+    north_sea: geographic
+year: 2024-25
+devolution:
+  income_tax: 1.0
+block_grant: identifiable_expenditure
+block_grant_adjustment: per_capita
+steps:
+  - type: gap_fill
+    rate: 0.75
+    standard: national_average
+"""

@@ -1,0 +1,21 @@
+"""fiscalsim: the Streamlit front end (`make app`).
+
+One file per page under ``app_pages/``; pages call the public API of
+``simulator`` and draw with ``simulator.presentation``, no formula here.
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="fiscalsim: devolution and equalisation", layout="wide",
+                   page_icon=":material/account_balance:")
+
+PAGES = [
+    st.Page("app_pages/explore.py", title="Explore", icon=":material/map:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",
+            url_path="editor"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:"),
+]
+
+st.navigation(PAGES).run()
