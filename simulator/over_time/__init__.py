@@ -27,7 +27,12 @@ from .projection import (
 from .reconciliation import (
     Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
 )
-from .transition import last_reset_index, phase_in, phase_in_weights, reset_schedule
+from .settlement import (
+    BGAIndexation, run_over_time, simulate_over_time, with_behavioural_response,
+)
+from .transition import (
+    last_reset_index, phase_in, phase_in_weights, reset_schedule, with_transition,
+)
 
 __all__ = [
     "WALES_FLOOR", "WALES_NEEDS_FACTOR", "BarnettPath", "barnett_consequential", "barnett_path",
@@ -42,5 +47,6 @@ __all__ = [
     "Trends", "estimate_trends", "log_linear_slope", "next_year", "project_federation",
     "year_range",
     "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
-    "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule",
+    "BGAIndexation", "run_over_time", "simulate_over_time", "with_behavioural_response",
+    "last_reset_index", "phase_in", "phase_in_weights", "reset_schedule", "with_transition",
 ]

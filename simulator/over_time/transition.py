@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import ConfigurationError
 
-__all__ = ["reset_schedule", "last_reset_index", "phase_in_weights", "phase_in"]
+__all__ = ["reset_schedule", "last_reset_index", "phase_in_weights", "phase_in", "with_transition"]
 
 
 def reset_schedule(n_years: int, every: int | None, first: int = 0) -> np.ndarray:
@@ -95,3 +95,22 @@ def phase_in(baseline: np.ndarray, reform: np.ndarray, transition_years: int,
         raise ConfigurationError("phase_in needs arrays with a year axis (years, regions)")
     weights = phase_in_weights(baseline.shape[-2], transition_years, start)[:, None]
     return (1.0 - weights) * baseline + weights * reform
+
+
+def with_transition(state, baseline, transition_years: int, start: int = 0,
+                    label: str = "Transition"):
+    """Phase a reform in: add a transfer that keeps each region on the blended path.
+
+        T_t = (1 - w_t) x (resources_baseline,t - resources_reform,t)
+
+    so resources become ``(1 - w_t) x baseline + w_t x reform``; the centre
+    pays (or keeps) the difference.  ``state`` and ``baseline`` are final
+    :class:`~simulator.state.FiscalState` of the reform and of the baseline,
+    with years on axis -2.
+    """
+    reform = state.resources
+    if reform.ndim < 2:
+        raise ConfigurationError("a transition needs a multi-year run (years on axis -2)")
+    weights = phase_in_weights(reform.shape[-2], transition_years, start)[:, None]
+    amount = (1.0 - weights) * (baseline.resources - reform)
+    return state.with_transfer(state.unique_label(label), amount)
