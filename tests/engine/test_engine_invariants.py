@@ -4,6 +4,7 @@ leading axes) and random systems of steps."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -243,3 +244,20 @@ def test_a_leading_axis_equals_running_each_slice_alone(federation, n_slices, sp
         alone = simulate(slice_inputs(inputs, index), system)
         assert [label for label, _ in alone.transfers] == [label for label, _ in together.transfers]
         close(per_head_outcome(together)[:, index], per_head_outcome(alone), money_scale(alone))
+
+
+@SETTINGS
+@given(st.floats(0.0, 90.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0),
+       st.lists(st.floats(0.0, 300.0), min_size=2, max_size=50))
+def test_minimum_guarantee_top_up_never_reverses_a_ranking(floor, where, steepness, indices):
+    """Proof by property: index + s(index) is non-decreasing for every valid
+    (floor, target, marginal rate), so equalisation keeps every ranking."""
+    target = floor + 0.5 + where * (99.5 - floor)
+    lowest = (target - floor) / (100.0 - floor)
+    step = MinimumGuarantee(floor_index=floor, target_index=target,
+                            marginal_rate_at_floor=lowest + steepness * (1 - lowest))
+    index = np.sort(np.array(indices))
+    after = index + step.top_up_points(index)
+    assert (np.diff(after) >= -1e-9).all()
+    assert (after[index < floor] == pytest.approx(target))
+    assert (after >= index).all()
