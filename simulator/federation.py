@@ -89,9 +89,13 @@ class Federation:
         if duplicates:
             raise DataValidationError("region codes must be unique; duplicated",
                                       region=duplicates[0], column="code")
-        for label, values in (("years", self.years), ("taxes", self.taxes)):
-            if len(set(values)) != len(values):
-                raise DataValidationError(f"{label} must be unique")
+        if n_years == 0:
+            raise DataValidationError("a federation needs at least one year")
+        for label, values in (("year", self.years), ("tax", self.taxes)):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise DataValidationError(f"each {label} must appear once; repeated",
+                                          **{"year" if label == "year" else "column": repeated[0]})
         self._check_shape("population", self.population, (n_years, n_regions))
         self._check_shape("revenue", self.revenue, (n_years, n_taxes, n_regions))
         self._check_values("population", self.population, positive=True)
@@ -283,8 +287,15 @@ def _pivot(frame: pd.DataFrame, key: str, keys: list[str], years: list[str],
         row = frame[dup].iloc[0]
         raise DataValidationError("duplicated row", region=row["code"], column=row[key],
                                   year=row["year"])
+    numeric = pd.to_numeric(frame["value"], errors="coerce")
+    not_numeric = numeric.isna() & frame["value"].notna()
+    if not_numeric.any():
+        row = frame[not_numeric].iloc[0]
+        raise DataValidationError(f"value {row['value']!r} is not a number", region=row["code"],
+                                  column=row[key], year=row["year"])
+    frame = frame.assign(value=numeric)
     index = pd.MultiIndex.from_product([years, keys, codes], names=["year", key, "code"])
-    values = frame.set_index(["year", key, "code"])["value"].astype(float).reindex(index)
+    values = frame.set_index(["year", key, "code"])["value"].reindex(index)
     array = values.to_numpy().reshape(len(years), len(keys), len(codes))
     if not allow_missing and np.isnan(array).any():
         y, k, r = np.argwhere(np.isnan(array))[0]
