@@ -117,17 +117,23 @@ def region_values(state: FiscalState, values: Mapping[str, float] | None, *, nam
     from ..errors import ConfigurationError
 
     values = dict(values or {})
-    unknown = sorted(set(values) - set(state.codes))
-    if unknown:
-        raise ConfigurationError(f"{name} names unknown region {unknown[0]!r}; "
+    codes = np.array(state.codes)
+    named = np.array(list(values), dtype=str)
+    unknown = named[~np.isin(named, codes)]
+    if unknown.size:
+        raise ConfigurationError(f"{name} names unknown region {str(sorted(unknown)[0])!r}; "
                                  f"known: {', '.join(state.codes)}")
-    if default is None:
-        missing = [code for code in state.codes if code not in values]
-        if missing:
-            raise ConfigurationError(f"{name} must give a value for every region; "
-                                     f"missing {', '.join(missing[:5])}"
-                                     + (" ..." if len(missing) > 5 else ""))
-    return np.array([float(values.get(code, default)) for code in state.codes])
+    missing = codes[~np.isin(codes, named)]
+    if default is None and missing.size:
+        raise ConfigurationError(f"{name} must give a value for every region; "
+                                 f"missing {', '.join(missing[:5])}"
+                                 + (" ..." if missing.size > 5 else ""))
+    result = np.full(codes.shape, np.nan if default is None else float(default))
+    # position of each named region on the region axis (codes are unique)
+    order = np.argsort(codes)
+    positions = order[np.searchsorted(codes, named, sorter=order)]
+    result[positions] = np.array(list(values.values()), dtype=float)
+    return result
 
 
 def scope_indices(state: FiscalState, scope: Any, *, step: str) -> list[int]:
