@@ -433,9 +433,10 @@ class _DataChecker:
             parameters = inspect.signature(loader).parameters
         except (TypeError, ValueError):  # pragma: no cover - builtins
             return
-        if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-            return
-        known = [n for n in parameters if n != "year"]
+        known = [n for n, p in parameters.items()
+                 if n != "year" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if not known and any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            return  # a loader that takes any option checks them itself
         for option in self.scenario.dataset.options:
             if option not in known:
                 self.add(_unknown(f"option of dataset {self.scenario.dataset.name!r}", option,
