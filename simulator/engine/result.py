@@ -171,7 +171,13 @@ class Result:
         if tax is not None and tax not in devolved:
             raise ConfigurationError(f"tax {tax!r} is not devolved in this system; devolved: "
                                      f"{', '.join(devolved)}")
-        inputs = EngineInputs.from_federation(fed)
+        full = EngineInputs.from_federation(fed)
+        # only devolved taxes enter the simulation: keep the perturbed copy small
+        kept = [full.taxes.index(t) for t in devolved]
+        inputs = EngineInputs(codes=full.codes, taxes=tuple(devolved), population=full.population,
+                              revenue=full.revenue[..., kept, :],
+                              tax_base={t: b for t, b in full.tax_base.items() if t in devolved},
+                              indicators=full.indicators)
         n_regions = fed.n_regions
         revenue_bump, base_bump = _capacity_perturbation(inputs, devolved, tax,
                                                          np.asarray(self.state.fiscal_capacity))
@@ -182,7 +188,8 @@ class Result:
             tax_base={t: b[None] + eye[:, None, :] * base_bump[t][None] if t in base_bump
                       else b for t, b in inputs.tax_base.items()},
             indicators=inputs.indicators)
-        moved = simulate(perturbed, system, baseline_resources=self.baseline.resources)
+        moved = simulate(perturbed, system.model_copy(update={"devolution": devolved}),
+                         baseline_resources=self.baseline.resources)
         state = self.state
 
         def own_change(after: np.ndarray, before: np.ndarray) -> np.ndarray:
