@@ -162,9 +162,13 @@ def _describe(scenario: Scenario) -> list[str]:
         source = "; ".join(s for s in (step.real_system, step.reference) if s)
         lines.append(f"step {i}: {step.type} - {step.display_label}"
                      + (f" [{source}]" if source else ""))
-    if scenario.baseline is not None:
-        lines.append("baseline: " + ("inline system" if not isinstance(scenario.baseline, str)
-                                     else scenario.baseline))
+    if isinstance(scenario.baseline, str):
+        lines.append(f"baseline: {scenario.baseline}")
+    elif scenario.baseline is not None:
+        base = scenario.baseline
+        taxes = ", ".join(base.devolution) or "nothing devolved"
+        lines.append(f"baseline: its own system ({taxes}; block grant {base.block_grant or 'none'}; "
+                     f"{len(base.steps)} step{'s' if len(base.steps) != 1 else ''})")
     if scenario.projection is not None:
         lines.append("note: sets a projection, which `fiscalsim run` does not yet support")
     return lines

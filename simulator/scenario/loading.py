@@ -484,6 +484,13 @@ class _DataChecker:
                 self.add(f"an inline need index needs a value for every region; missing: "
                          f"{', '.join(missing)}", *at, "need_index")
         for index, step in enumerate(system.steps):
+            for name, info in type(step).model_fields.items():
+                value = getattr(step, name)
+                if isinstance(value, dict) and "region" in (info.description or "").lower():
+                    for code in value:
+                        if code not in federation.codes:
+                            self.add(_unknown("region code", code, federation.codes),
+                                     *at, "steps", index, name, code, key=True)
             for field_path, codes in _region_lists(step.model_dump()):
                 for position, code in enumerate(codes):
                     if code not in federation.codes:

@@ -5,6 +5,26 @@ the ordered equalisation steps (a discriminated union on ``type`` over
 :data:`simulator.steps.STEP_TYPES`, rebuilt whenever a step type is
 registered), an optional baseline, projection settings and wanted outputs.
 
+A scenario file (``fiscalsim schema`` writes the full JSON Schema)::
+
+    # comment: which proposal this encodes and where it comes from
+    extends: status_quo.yaml          # optional: a diff over another file
+    name: income_tax_gap_fill_75
+    description: Income tax devolved; 75% gap-fill to the UK average.
+    dataset: {name: uk_itl1, options: {north_sea: geographic}}
+    year: 2024-25
+    devolution:
+      income_tax: {share: 1, own_rate: true, rate_change: 0, base_elasticity: 0}
+      vat: 0.5                        # assigned: a share without rate powers
+    block_grant: identifiable_expenditure
+    block_grant_adjustment: per_capita
+    need_index: null                  # indicator name or {region code: index}
+    steps:
+      - {type: gap_fill, rate: 0.75, standard: national_average}
+    baseline: null                    # null = status quo; a file or an inline system
+    projection: null                  # not yet supported by `run`
+    outputs: [regions, summary]
+
 Every field carries a description, a unit (``unit`` in the JSON Schema), its
 allowed range or values and a default.  Shorthands accepted on input:
 ``dataset: uk_itl1`` (name only), ``income_tax: 0.5`` (share only),

@@ -234,3 +234,26 @@ def test_parse_scenario_text(tiny_dataset):
     with pytest.raises(ScenarioError) as info:
         parse_scenario("dataset: tiny\nsteps: [{type: gap_fill, rate: 3}]\n", name="inline")
     assert str(info.value).startswith("inline:2:")
+
+
+def test_unknown_region_in_a_step_parameter(tiny_dataset, write):
+    problem = only(write("weights.yaml", """
+        dataset: tiny
+        steps:
+          - type: weight_population
+            weights: {A: 1.2, Q: 1.35}
+    """))
+    assert (problem.line, problem.column, problem.path) == (4, 23, "steps[0].weights.Q")
+    assert "unknown region code 'Q'" in problem.message
+
+
+def test_a_step_that_cannot_run_is_named(tiny_dataset, write):
+    problem = only(write("scope.yaml", """
+        dataset: tiny
+        steps:
+          - type: gap_fill
+          - type: horizontal_funding
+            scope: [no such step]
+    """))
+    assert (problem.line, problem.path) == (4, "steps[1]")
+    assert problem.message.startswith("this step cannot run:")

@@ -1,0 +1,170 @@
+"""The fiscalsim command: output, files written and exit codes (0 ok, 1 findings, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.cli import format_table, main
+from simulator.scenario.library import library_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = library_scenarios()
+UK_REGIONS = ("North East", "London", "Scotland", "Northern Ireland")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text("dataset: uk_itl1\nyear: 2024-25\nsteps:\n  - type: gap_fill\n"
+                    "    rat: 0.5\n")
+    return path
+
+
+def test_validate_the_library(capsys):
+    code, out, _ = run_cli(capsys, "validate", *map(str, LIBRARY.values()))
+    assert code == 0
+    assert out.count("\nok ") + out.startswith("ok ") == len(LIBRARY)
+    assert "FPFAA s.3.2" in out and "FiLaG (SR 613.2) Art. 4" in out  # legal references
+    assert f"{len(LIBRARY)} files: {len(LIBRARY)} valid, 0 invalid" in out
+
+
+def test_validate_reports_findings_with_line_and_field(capsys, bad_file):
+    code, out, err = run_cli(capsys, "validate", str(bad_file))
+    assert code == 1
+    assert f"INVALID {bad_file} (1 problem)" in out
+    assert f"{bad_file}:5:5: steps[0].rat: unknown key 'rat'; did you mean 'rate'?" in out
+    assert "Traceback" not in out + err
+
+
+def test_validate_missing_file_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "validate", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "file not found" in err
+
+
+def test_library_scenarios_by_name(capsys):
+    code, out, _ = run_cli(capsys, "validate", "status_quo")
+    assert code == 0 and "status_quo" in out
+    code, _, err = run_cli(capsys, "run", "status_qou")
+    assert code == 2 and "did you mean the library scenario 'status_quo'?" in err
+
+
+def test_run_prints_aligned_tables_with_units(capsys):
+    code, out, _ = run_cli(capsys, "run", "income_tax_gap_fill_75")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Code"))
+    assert "Resources (GBP per head)" in lines[header] and "Change (GBP per head)" in lines[header]
+    rule = lines[header + 1]
+    body = lines[header + 2: header + 14]
+    assert all(len(line) == len(rule) for line in body)  # right-aligned last column
+    assert all(region in out for region in UK_REGIONS)
+    assert "Cost to the centre vs baseline (GBP m)" in out and "Gini of resources per head" in out
+
+
+def test_run_writes_csv_xlsx_and_json(capsys, tmp_path):
+    for suffix in (".csv", ".xlsx", ".json"):
+        out_path = tmp_path / f"results{suffix}"
+        code, out, _ = run_cli(capsys, "run", "german_symmetric", "--out", str(out_path))
+        assert code == 0 and f"wrote {out_path}" in out
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert len(frame) == 12 and "resources_per_head_gbp" in frame and set(frame["scenario"]) == {"german_symmetric"}
+    sheets = pd.read_excel(tmp_path / "results.xlsx", sheet_name=None)
+    assert set(sheets) == {"regions", "summary"} and len(sheets["regions"]) == 12
+    payload = json.loads((tmp_path / "results.json").read_text())
+    assert payload["scenario"] == "german_symmetric" and len(payload["regions"]) == 12
+    assert any(row["metric"] == "gini_after" for row in payload["summary"])
+
+
+def test_run_year_option(capsys):
+    code, out, _ = run_cli(capsys, "run", "status_quo", "--year", "2023-24")
+    assert code == 0 and "Resources per head, 2023-24" in out
+    code, _, err = run_cli(capsys, "run", "status_quo", "--year", "1850-51")
+    assert code == 1 and "1850-51" in err and "Traceback" not in err
+
+
+def test_run_refuses_projections_clearly(capsys, tmp_path):
+    path = tmp_path / "projected.yaml"
+    path.write_text("extends: %s\nprojection: {end_year: 2029-30}\n" % LIBRARY["status_quo"])
+    code, out, err = run_cli(capsys, "run", str(path))
+    assert code == 1 and "projections are not yet supported" in err and out == ""
+    code, out, _ = run_cli(capsys, "validate", str(path))
+    assert code == 0 and "does not yet support" in out
+
+
+def test_run_invalid_scenario_is_a_finding(capsys, bad_file):
+    code, out, err = run_cli(capsys, "run", str(bad_file))
+    assert code == 1 and "steps[0].rat" in err and out == ""
+
+
+def test_run_unknown_output_format_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "run", "status_quo", "--out", str(tmp_path / "r.txt"))
+    assert code == 2 and "use one of .csv, .xlsx, .json" in err
+
+
+def test_compare_shows_winners_losers_and_metrics(capsys):
+    code, out, _ = run_cli(capsys, "compare", "status_quo", "income_tax_gap_fill_75",
+                           "needs_based")
+    assert code == 0
+    assert "income_tax_gap_fill_75 (GBP)" in out and "change (GBP)" in out
+    assert "income_tax_gap_fill_75: " in out and " gain, " in out and "largest loss" in out
+    metrics = out.split("System metrics")[1]
+    assert "status_quo" in metrics and "needs_based" in metrics
+    assert "Cost to the centre vs baseline (GBP m)" in metrics
+
+
+def test_compare_needs_two_scenarios_and_the_same_dataset(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "compare", "status_quo")
+    assert code == 2 and "REFORM" in err
+    other = tmp_path / "other.yaml"
+    other.write_text("extends: %s\ndataset: {name: uk_itl1, options: {north_sea: excluded}}\n"
+                     % LIBRARY["status_quo"])
+    code, _, err = run_cli(capsys, "compare", "status_quo", str(other))
+    assert code == 1 and "different datasets" in err
+
+
+def test_list_shows_datasets_and_library(capsys):
+    code, out, _ = run_cli(capsys, "list")
+    assert code == 0 and "uk_itl1" in out
+    assert all(name in out for name in LIBRARY)
+
+
+def test_schema_to_stdout_and_file(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "fiscalsim scenario"
+    target = tmp_path / "scenario.schema.json"
+    code, _, _ = run_cli(capsys, "schema", "--out", str(target))
+    assert code == 0 and json.loads(target.read_text()) == schema
+
+
+def test_usage_errors_exit_2(capsys):
+    assert run_cli(capsys)[0] == 2
+    assert run_cli(capsys, "frobnicate")[0] == 2
+    code, _, err = run_cli(capsys, "run", "status_quo", "--colour")
+    assert code == 2 and "unrecognized arguments: --colour" in err
+    assert run_cli(capsys, "--help")[0] == 0
+
+
+def test_format_table_aligns_columns():
+    text = format_table(["Name", "Region", "Value (GBP)"], [["a", "x", "1"], ["bbb", "yy", "1,000"]])
+    assert text.splitlines() == ["Name  Region  Value (GBP)", "----  ------  -----------",
+                                 "a     x                 1", "bbb   yy            1,000"]
+
+
+def test_no_traceback_as_a_process(bad_file):
+    completed = subprocess.run([sys.executable, "-m", "simulator.cli", "validate", str(bad_file)],
+                               capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 1
+    assert "steps[0].rat" in completed.stdout and "Traceback" not in completed.stderr
