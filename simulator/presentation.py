@@ -27,7 +27,7 @@ __all__ = [
     "teaching_federation", "money", "per_head_label", "tax_label",
     "resource_components", "resources_figure", "change_map",
     "lorenz_curve", "lorenz_figure", "revenue_table", "revenue_figure",
-    "winners_losers", "region_table",
+    "winners_losers", "region_table", "gain_loss_style", "system_table",
 ]
 
 # ---------------------------------------------------------------- palette
@@ -204,6 +204,31 @@ def winners_losers(frames: Mapping[str, pd.DataFrame], currency: str, year: str)
     return table.reset_index()
 
 
+def gain_loss_style(table: pd.DataFrame, columns: Sequence[str]):
+    """A pandas Styler colouring ``columns`` blue (gain) or orange (loss)."""
+    def colour(value: float) -> str:
+        if not isinstance(value, (int, float)) or not np.isfinite(value) or value == 0:
+            return ""
+        return f"color: {GAIN if value > 0 else LOSS}; font-weight: 600"
+
+    return table.style.map(colour, subset=list(columns)).format("{:,.0f}", subset=list(columns))
+
+
+def system_table(summaries: Mapping[str, pd.DataFrame], currency: str, year: str
+                 ) -> pd.DataFrame:
+    """System figures of several runs side by side: one row per metric of
+    ``Result.summary()`` (readable name with unit and year), one column per run."""
+    from .scenario.running import metric_label
+
+    columns = {}
+    for name, summary in summaries.items():
+        row = summary[summary["year"] == year].drop(columns="year").iloc[0]
+        columns[name] = row.astype(float)
+    table = pd.DataFrame(columns)
+    table.index = [f"{metric_label(key, currency)}, {year}" for key in table.index]
+    return table.rename_axis("Measure").reset_index()
+
+
 def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
     """The engine's per-region result for one year, with readable headers and units."""
     cur = currency.lower()
@@ -219,19 +244,22 @@ def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFr
 
 
 def change_map(frame: pd.DataFrame, geojson: Mapping, value: str, *, title: str,
-               unit: str, height: int = 460):
+               unit: str, height: int = 460, bound: float | None = None,
+               colorbar: bool = True):
     """Choropleth of ``frame[value]`` by ``frame['code']`` on a diverging
-    blue (gain) / orange (loss) scale centred on zero."""
+    blue (gain) / orange (loss) scale centred on zero, symmetric to ``bound``
+    (default: the largest absolute value; pass one bound to compare maps)."""
     import plotly.graph_objects as go
 
     values = frame[value].to_numpy(dtype=float)
-    bound = float(np.nanmax(np.abs(values))) if len(values) else 1.0
+    if bound is None:
+        bound = float(np.nanmax(np.abs(values))) if len(values) else 1.0
     bound = bound if bound > 0 else 1.0
     fig = go.Figure(go.Choropleth(
         geojson=geojson, locations=frame["code"], z=values, featureidkey="properties.code",
         text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound, zmid=0,
         marker_line_color="#555", marker_line_width=0.5,
-        colorbar=dict(title=dict(text=unit), tickformat=",.0f"),
+        colorbar=dict(title=dict(text=unit), tickformat=",.0f"), showscale=colorbar,
         hovertemplate="%{text}<br>%{z:,.0f} " + unit + "<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=0))
@@ -507,3 +535,213 @@ steps:
     rate: 0.75
     standard: national_average
 """
+
+
+# ---------------------------------------------------------------- learn page
+def tex_money(value: float, currency: str = "GBP") -> str:
+    r"""LaTeX for an amount: ``\pounds 1{,}500``, ``\pounds 3.60\,\text{bn}``; minus sign kept."""
+    symbol = {"GBP": r"\pounds", "EUR": r"\text{€}", "USD": r"\$"}.get(currency,
+                                                                       rf"\text{{{currency} }}")
+    text = money(value, currency).replace(_SYMBOLS.get(currency, currency + " "), "")
+    text = text.replace(",", "{,}").replace(" bn", r"\,\text{bn}").replace(" m", r"\,\text{m}")
+    sign = "-" if text.startswith("-") else ""
+    return f"{sign}{symbol}\\,{text.lstrip('-')}"
+
+
+def tex_people(value: float) -> str:
+    r"""LaTeX for a population: ``2.0\,\text{m}``."""
+    number = f"{value / 1e6:,.1f}".replace(",", "{,}")
+    return rf"{number}\,\text{{m}}"
+
+
+def _one(array: np.ndarray, index: int) -> float:
+    """Region ``index`` of a single-year engine array ``(1, R)`` or ``(R,)``."""
+    return float(np.asarray(array, float).reshape(-1, np.shape(array)[-1])[-1, index])
+
+
+def _row(array: np.ndarray) -> np.ndarray:
+    return np.asarray(array, float).reshape(-1, np.shape(array)[-1])[-1]
+
+
+def federation_table(federation: Federation, year: str) -> pd.DataFrame:
+    """A federation at a glance for one year: population, revenue per head by
+    tax, and each indicator (per head where it is an amount in currency)."""
+    cur = federation.currency
+    y = list(federation.years).index(year)
+    table = revenue_table(federation, year).drop(columns="Total")
+    table = table.rename(columns={t: f"{t} ({cur} per head)" for t in table.columns[2:]})
+    table.insert(2, "Population (m)", federation.population[y] / 1e6)
+    for name, values in federation.indicators.items():
+        unit = federation.units.get(name, "")
+        if unit.startswith(cur) and "per head" not in unit:
+            table[f"{name.replace('_', ' ').capitalize()} ({cur} per head)"] = (
+                values[y] / federation.population[y])
+        else:
+            table[f"{name.replace('_', ' ').capitalize()} ({unit or 'value'})"] = values[y]
+    return table
+
+
+def learn_table(before: FiscalState, after: FiscalState, federation: Federation,
+                measure: str = "capacity") -> pd.DataFrame:
+    """Per-region numbers around one step of a single-year run, per head.
+
+    The step's own transfer is the last one of ``after`` (none for a step
+    that only reweights the population).
+    """
+    cur = federation.currency
+    population = _row(before.population)
+    added = after.transfers[len(before.transfers):]
+    transfer = sum((_row(a) for _, a in added), np.zeros_like(population))
+    return pd.DataFrame({
+        "Region": federation.names,
+        "Population (m)": population / 1e6,
+        f"Measure before the step ({cur} per head)": _row(before.measure(measure)) / population,
+        f"Transfer of the step ({cur} per head)": transfer / population,
+        f"Resources before ({cur} per head)": _row(before.resources) / population,
+        f"Resources after ({cur} per head)": _row(after.resources) / population,
+    })
+
+
+def explain_devolution(state: FiscalState, federation: Federation, tax: str, share: float,
+                       index: int) -> list[tuple[str, str]]:
+    """The devolution step for region ``index``: capacity, block grant
+    adjustment (per capita) and resources, with the engine's numbers.
+
+    Meant for the teaching federation (no tax base, no own rates), where
+    capacity equals the devolved revenue and L, the revenue the centre gives
+    up, is the sum of capacities.
+    """
+    cur = federation.currency
+    P = _one(state.population, index)
+    P_total = float(_row(state.population).sum())
+    capacity = _one(state.fiscal_capacity, index)
+    revenue = float(federation.tax_revenue(tax)[-1, index])
+    grant = _one(state.baseline_resources, index)
+    adjusted = _one(state.block_grant, index)
+    lost = float(_row(state.fiscal_capacity).sum())
+    own = _one(state.own_revenue, index)
+    return [
+        ("Fiscal capacity: the devolved share s of the tax raised at common rates, R_i "
+         "(no tax base is known here, so capacity equals revenue).",
+         rf"C_i = s \times R_i = {share:g} \times {tex_money(revenue, cur)} = "
+         rf"{tex_money(capacity, cur)}"),
+        ("Block grant adjustment, per capita: the centre recovers the revenue L it gives up "
+         "in equal amounts per head.",
+         rf"BGA_i = L \times \frac{{P_i}}{{\sum_j P_j}} = {tex_money(lost, cur)} \times "
+         rf"\frac{{{tex_people(P)}}}{{{tex_people(P_total)}}} = "
+         rf"{tex_money(grant - adjusted, cur)}"),
+        ("Resources: today's grant G_i less the adjustment, plus own revenue.",
+         rf"G_i - BGA_i + \text{{own}}_i = {tex_money(grant, cur)} - "
+         rf"{tex_money(grant - adjusted, cur)} + {tex_money(own, cur)} = "
+         rf"{tex_money(_one(state.resources, index), cur)} \;"
+         rf"({tex_money(_one(state.resources, index) / P, cur)}\text{{ per head}})"),
+    ]
+
+
+def explain_step(step: Any, before: FiscalState, after: FiscalState, federation: Federation,
+                 index: int) -> list[tuple[str, str]]:
+    """The step's formula for region ``index`` with the numbers substituted.
+
+    Inputs (standards, measures, populations) are read from the engine state
+    before the step, using the step's own public methods where it has them;
+    the result on the right is the engine's transfer.  Returns (caption,
+    LaTeX) pairs; an empty list for a step type without a worked example.
+    """
+    cur = federation.currency
+    kind = getattr(step, "type", "")
+    P_eq = _one(before.equalisation_population, index)
+    P = _one(before.population, index)
+    own_transfer = after.transfers[len(before.transfers):]
+    T = sum(_one(a, index) for _, a in own_transfer) if own_transfer else 0.0
+    m = lambda v: tex_money(v, cur)  # noqa: E731
+    result = rf"T_i = {m(T)} \;({m(T / P)}\text{{ per head}})"
+    measure = before.measure(getattr(step, "measure", "capacity"))
+    c = _one(measure, index) / P_eq
+    if kind == "gap_fill":
+        S = _one(step.standard.per_head(before, measure), 0)
+        return [("Standard S (per head) and the region's measure c_i (per head).",
+                 rf"S = {m(S)}, \quad c_i = {m(c)}, \quad P_i = {tex_people(P_eq)}"),
+                ("Transfer: a share of the gap below the standard.",
+                 rf"T_i = \text{{rate}} \times \max(0,\, S - c_i) \times P_i = {step.rate:g} "
+                 rf"\times \max(0,\, {m(S)} - {m(c)}) \times {tex_people(P_eq)}"),
+                ("Engine result.", result)]
+    if kind == "symmetric":
+        S = _one(before.national_per_head(measure), 0)
+        return [("Average S (per head) and the region's measure c_i (per head).",
+                 rf"S = \frac{{\sum_j c_j P_j}}{{\sum_j P_j}} = {m(S)}, \quad c_i = {m(c)}"),
+                ("Transfer: a share of the distance to the average, both ways (sums to zero).",
+                 rf"T_i = \text{{rate}} \times (S - c_i) \times P_i = {step.rate:g} \times "
+                 rf"({m(S)} - {m(c)}) \times {tex_people(P_eq)}"),
+                ("Engine result.", result)]
+    if kind == "minimum_guarantee":
+        avg = _one(before.national_per_head(measure), 0)
+        ri = 100.0 * c / avg
+        points = float(step.top_up_points(np.array([ri]))[0])
+        return [("Resource index: the measure per head against the average (= 100).",
+                 rf"RI_i = 100 \times \frac{{c_i}}{{c_{{avg}}}} = 100 \times "
+                 rf"\frac{{{m(c)}}}{{{m(avg)}}} = {ri:.1f}"),
+                ("Top-up in index points: to the target below the floor, progressive above it.",
+                 rf"s(RI) = \begin{{cases}} {step.target_index:g} - RI & RI < {step.floor_index:g}"
+                 rf"\\ {step.top_up_at_floor:g}\left(\frac{{100 - RI}}{{100 - "
+                 rf"{step.floor_index:g}}}\right)^{{{step.exponent:.3f}}} & RI < 100 \\ 0 & "
+                 rf"\text{{otherwise}} \end{{cases}} \Rightarrow s({ri:.1f}) = {points:.2f}"),
+                ("Transfer: those index points of the average, per head.",
+                 rf"T_i = \frac{{s(RI_i)}}{{100}} \times c_{{avg}} \times P_i = "
+                 rf"\frac{{{points:.2f}}}{{100}} \times {m(avg)} \times {tex_people(P_eq)}"),
+                ("Engine result.", result)]
+    if kind == "needs_pool":
+        total = float(_row(before.equalisation_population).sum())
+        pool = step.amount if step.amount is not None else step.pool_per_head * total
+        need = _one(before.need_index, index)
+        return [("The pool and the region's need index n_i and measure c_i (per head).",
+                 rf"\text{{pool}} = {m(pool)}, \quad n_i = {need:.2f}, \quad c_i = {m(c)}"),
+                ("Relativity: assessed spending at the average standard less own capacity, "
+                 "against the average grant per head g_avg; then the pool is shared by "
+                 "relativity times population.",
+                 r"r_i = \max\!\left(0, \frac{n_i E - c_i}{g_{avg}}\right), \quad "
+                 r"G_i = \text{pool} \times \frac{r_i P_i}{\sum_j r_j P_j}"),
+                ("Engine result (relativity implied by the grant: r_i = G_i / (P_i g_avg) "
+                 "when no relativity is clipped).",
+                 rf"G_i = {m(T)} \;({m(T / P)}\text{{ per head}}), \quad g_{{avg}} = "
+                 rf"{m(pool / total)}")]
+    if kind == "no_worse_off":
+        B, R = _one(before.baseline_resources, index), _one(before.resources, index)
+        return [("Top up any region below its baseline resources B_i.",
+                 rf"T_i = \max(0,\, B_i - R_i) = \max(0,\, {m(B)} - {m(R)})"),
+                ("Engine result.", result)]
+    if kind == "change_limits":
+        B, R = _one(before.baseline_resources, index), _one(before.resources, index)
+        bounded = "R_i"
+        if step.floor_change is not None:
+            bounded = rf"\max({bounded},\, {1 + step.floor_change:g} B_i)"
+        if step.cap_change is not None:
+            bounded = rf"\min({bounded},\, {1 + step.cap_change:g} B_i)"
+        return [("Keep resources between a floor and a cap relative to the baseline B_i.",
+                 rf"R'_i = {bounded}, \quad R_i = {m(R)}, \; B_i = {m(B)}"),
+                ("Engine result: resources after the step.",
+                 rf"R'_i = {m(_one(after.resources, index))} \;(T_i = {m(T)})")]
+    if kind == "horizontal_funding":
+        cost = sum(float(_row(np.atleast_1d(a))[-1]) for _, a in before.paid_by_centre)
+        return [("The centre's net cost C of the earlier steps; strong regions pay a share of it.",
+                 rf"C = {m(cost)}, \quad F = \text{{share}} \times \max(0, C) = "
+                 rf"{getattr(step, 'share', 1.0):g} \times {m(max(0.0, cost))}"),
+                ("Each region above the standard pays the same share u of its excess.",
+                 r"e_i = \max(0,\, x_i - S) \times P_i, \quad u = \min\!\left(1, "
+                 r"\frac{F}{\sum_j e_j}\right), \quad T_i = -u \times e_i"),
+                ("Engine result.", result)]
+    if kind == "fixed_pool":
+        total = float(_row(before.equalisation_population).sum())
+        pool = step.amount if step.amount is not None else step.amount_per_head * total
+        formula = sum(float(_row(a).sum()) for _, a in before.transfers)
+        return [("Scale the earlier transfers (total ΣT) to the fixed pool A.",
+                 rf"A = {m(pool)}, \quad \textstyle\sum T = {m(formula)}, \quad "
+                 rf"\sum_i a_i = A - \sum T = {m(pool - formula)}"),
+                ("Engine result: the region's adjustment.", rf"a_i = {m(T)} \;"
+                 rf"({m(T / P)}\text{{ per head}})")]
+    if kind == "weight_population":
+        weight = step.weights.get(federation.codes[index], 1.0)
+        P_after = _one(after.equalisation_population, index)
+        return [("Later per-head formulas count the region's inhabitants with a weight.",
+                 rf"P^{{eq}}_i = w_i \times P_i = {weight:g} \times {tex_people(P)} = "
+                 rf"{tex_people(P_after)}")]
+    return []

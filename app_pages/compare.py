@@ -1,0 +1,106 @@
+"""Compare: two to four scenarios side by side on the same data and year."""
+
+import streamlit as st
+
+from app_pages import _shared as app
+from simulator import presentation
+
+st.title("Compare scenarios")
+st.caption("Each scenario runs on the same dataset and year against its own baseline "
+           "(the status quo unless the scenario names another).")
+
+library = app.library()
+if len(library) < 2:
+    st.warning("The scenario library (scenarios/*.yaml) needs at least two scenarios to compare.")
+    st.stop()
+names = list(library)
+
+
+def parse_list(text: str) -> list[str]:
+    chosen = [n for n in text.split(",") if n]
+    if not 2 <= len(chosen) <= 4 or any(n not in names for n in chosen):
+        raise ValueError(text)
+    return chosen
+
+
+app.seed("c_scenarios", "scenarios", parse=parse_list)
+st.session_state.setdefault("c_scenarios", names[:3] if len(names) >= 3 else names[:2])
+datasets = app.dataset_names()
+app.seed("c_dataset", "dataset", datasets)
+st.session_state.setdefault("c_dataset", datasets[0])
+
+top = st.columns([3, 1, 2])
+chosen = top[0].multiselect("Scenarios (two to four)", names, key="c_scenarios",
+                            max_selections=4)
+dataset = top[1].selectbox("Dataset", datasets, key="c_dataset")
+try:
+    fed = app.federation(dataset)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The dataset")
+    st.stop()
+years = list(fed.years)
+app.seed("c_year", "year", years)
+if st.session_state.get("c_year") not in years:
+    st.session_state["c_year"] = years[-1]
+year = top[2].select_slider("Financial year", years, key="c_year")
+app.share(scenarios=",".join(chosen), dataset=dataset, year=year)
+
+if len(chosen) < 2:
+    st.info("Pick at least two scenarios.")
+    st.stop()
+
+results, failed = {}, False
+for name in chosen:
+    try:
+        scenario = app.library_scenario(name)
+        options = scenario.dataset.options if scenario.dataset.name == dataset else {}
+        results[name] = app.run(app.on_data(scenario, dataset, dict(options), year))
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, f"Scenario {name!r}")
+        failed = True
+if failed or len(results) < 2:
+    st.stop()
+
+first = next(iter(results.values()))
+cur = first.currency
+unit = presentation.per_head_label(cur, year)
+frames = {name: result.by_region() for name, result in results.items()}
+
+# ------------------------------------------------------------------ system figures
+st.subheader(f"System figures ({year})")
+table = presentation.system_table({n: r.summary() for n, r in results.items()}, cur, year)
+st.dataframe(table, hide_index=True, key="c_system", column_config={
+    n: st.column_config.NumberColumn(format="%.4g") for n in results})
+
+# ------------------------------------------------------------------ winners and losers
+st.subheader(f"Winners and losers: change in resources per head ({unit})")
+changes = presentation.winners_losers(frames, cur, year)
+value_columns = [c for c in changes.columns if c not in ("code", "region")]
+st.dataframe(presentation.gain_loss_style(changes, value_columns), hide_index=True,
+             key="c_changes")
+
+geojson = app.boundaries(dataset)
+if geojson is not None:
+    column = f"change_per_head_{cur.lower()}"
+    bound = max(float(frame.loc[frame["year"] == year, column].abs().max())
+                for frame in frames.values())
+    for col, (name, frame) in zip(st.columns(len(frames)), frames.items()):
+        with col:
+            st.plotly_chart(presentation.change_map(
+                frame[frame["year"] == year], geojson, column, title=name,
+                unit=f"{cur} per head", height=380, bound=bound,
+                colorbar=name == chosen[-1]), key=f"c_map_{name}")
+    st.caption(f"Blue gains, orange losses; one colour scale for every map ({unit}).")
+
+# ------------------------------------------------------------------ Lorenz
+st.subheader(f"Lorenz curves of resources per head ({year})")
+this_year = {name: frame[frame["year"] == year] for name, frame in frames.items()}
+reference = this_year[chosen[0]]
+curves = {f"Baseline of {chosen[0]}": presentation.lorenz_curve(
+    reference[f"baseline_per_head_{cur.lower()}"], reference["population"])}
+for name, frame in this_year.items():
+    curves[name] = presentation.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
+                                             frame["population"])
+st.plotly_chart(presentation.lorenz_figure(curves, year=year), key="c_lorenz")
+st.caption("The further a curve bows below the diagonal, the more unequal resources per head; "
+           "the Gini in the system figures is twice the area between them.")
