@@ -21,12 +21,17 @@ from .business_rates import (
 from .lagging import (
     CANADA_LAG, CANADA_WEIGHTS, SWITZERLAND_LAG, SWITZERLAND_WEIGHTS, lag_average, lag_federation,
 )
+from .monte_carlo import (
+    DEFAULT_PERCENTILES, MonteCarloResult, ShockModel, monte_carlo, percentile_bands,
+    shocked_inputs,
+)
 from .projection import (
     Trends, estimate_trends, log_linear_slope, next_year, project_federation, year_range,
 )
 from .reconciliation import (
     Reconciliation, apply_reconciliations, reconcile, scotland_income_tax_2022_23,
 )
+from .risk import absorbed_share, absorption_by_component, own_shock_runs, volatility
 from .settlement import (
     BGAIndexation, run_over_time, simulate_over_time, with_behavioural_response,
 )
@@ -44,6 +49,8 @@ __all__ = [
     "business_rates_retention", "levy_rate",
     "CANADA_LAG", "CANADA_WEIGHTS", "SWITZERLAND_LAG", "SWITZERLAND_WEIGHTS", "lag_average",
     "lag_federation",
+    "DEFAULT_PERCENTILES", "MonteCarloResult", "ShockModel", "monte_carlo", "percentile_bands",
+    "shocked_inputs", "absorbed_share", "absorption_by_component", "own_shock_runs", "volatility",
     "Trends", "estimate_trends", "log_linear_slope", "next_year", "project_federation",
     "year_range",
     "Reconciliation", "apply_reconciliations", "reconcile", "scotland_income_tax_2022_23",
