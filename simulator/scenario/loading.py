@@ -72,7 +72,9 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     data: dict[str, Any] = {"name": scenario.name}
     if scenario.description:
         data["description"] = scenario.description
-    data["dataset"] = _without_defaults(scenario.dataset)
+    data["dataset"] = {"name": scenario.dataset.name}
+    if scenario.dataset.options:
+        data["dataset"]["options"] = dict(scenario.dataset.options)
     if scenario.year is not None:
         data["year"] = scenario.year if isinstance(scenario.year, str) else list(scenario.year)
     data.update(_system_data(scenario))
@@ -559,6 +561,17 @@ def _system_data(system: SystemSpec) -> dict[str, Any]:
         if value != SystemSpec.model_fields[field].default:
             data[field] = dict(value) if isinstance(value, dict) else value
     if system.steps:
-        data["steps"] = [{"type": step.type, **{k: v for k, v in _without_defaults(step).items()
-                                                 if k != "type"}} for step in system.steps]
+        data["steps"] = [_step_data(step) for step in system.steps]
+    return data
+
+
+def _step_data(step) -> dict[str, Any]:
+    """A step without its defaults, ``type`` first; nested steps (a wrapper's ``step``) alike."""
+    from ..steps import Step
+
+    data = {"type": step.type}
+    for name, value in _without_defaults(step).items():
+        if name != "type":
+            inner = getattr(step, name)
+            data[name] = _step_data(inner) if isinstance(inner, Step) else value
     return data

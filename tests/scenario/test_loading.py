@@ -165,3 +165,27 @@ def test_scenario_built_in_python_runs(tiny_dataset):
                         block_grant="identifiable_expenditure",
                         steps=[{"type": "gap_fill", "rate": 0.75}])
     assert run_scenario(scenario).resources_per_head.shape == (1, 3)
+
+
+@pytest.fixture
+def lagged_step_type():
+    """The lag-and-average wrapper registered for one test (it nests another step)."""
+    from simulator.scenario import refresh_step_types
+    from simulator.steps import STEP_TYPES
+
+    was_registered = "lagged" in STEP_TYPES
+    lagged = pytest.importorskip("simulator.steps.lagged")
+    STEP_TYPES["lagged"] = lagged.Lagged
+    refresh_step_types()
+    yield
+    if not was_registered:
+        STEP_TYPES.pop("lagged", None)
+    refresh_step_types()
+
+def test_a_nested_step_dumps_with_its_type(tiny_dataset, lagged_step_type):
+    scenario = parse_scenario("dataset: tiny\nyear: [2023-24, 2024-25]\n"
+                              "steps: [{type: lagged, lag: 1, weights: [1], "
+                              "step: {type: gap_fill, rate: 0.5}}]\n")
+    text = dump_scenario(scenario)
+    assert "step:\n    type: gap_fill\n    rate: 0.5" in text
+    assert parse_scenario(text) == scenario
