@@ -76,7 +76,10 @@ class Lagged(Step):
         if len(shape) < 2:
             raise ConfigurationError(
                 "a lagged step needs a multi-year run (years on axis -2); this state has no year axis")
-        full = lambda a: np.broadcast_to(a, shape)  # noqa: E731 - local shorthand
+
+        def full(array: np.ndarray) -> np.ndarray:
+            return np.broadcast_to(array, shape)
+
         lagged_state = state.replace(
             population=self._lag(full(state.population)),
             equalisation_population=self._lag(full(state.equalisation_population)),
