@@ -339,7 +339,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         try:
             scenario = load_scenario(path, check_data=False)
             summary = scenario.description.strip().splitlines()[0] if scenario.description else ""
-            rows.append([name, _where(scenario), summary[:70]])
+            rows.append([name, _where(scenario),
+                         summary if len(summary) <= 70 else summary[:67].rstrip() + "..."])
         except ScenarioError as error:
             rows.append([name, "INVALID", f"{len(error.problems)} problem(s); run validate"])
     print(format_table(["Name", "Dataset, year", "Description"], rows, "lll"))

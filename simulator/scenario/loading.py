@@ -115,10 +115,14 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
         except ScenarioError as error:
             problems.extend(error.problems)
             data.pop("baseline")
+    problems.extend(_at("must be a finite number, not " + str(value), name, source, path)
+                    for path, value in _non_finite(data))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems.extend(_validation_problems(error, data, source, name))
+        reported = {p.path for p in problems}
+        problems.extend(p for p in _validation_problems(error, data, source, name)
+                        if p.path not in reported)
         raise ScenarioError(problems) from None
     if problems:
         raise ScenarioError(problems)
@@ -151,6 +155,18 @@ def _baseline_system(file: str, data: dict, source: SourceMap, name: str,
 
 
 # ---------------------------------------------------------------- errors
+def _non_finite(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, float]]:
+    """Every ``.inf`` or ``.nan`` in the data: no parameter may be infinite or undefined."""
+    if isinstance(data, float) and not math.isfinite(data):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _non_finite(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _non_finite(value, path + (index,))
+
+
 def _at(message: str, file: str | None, source: SourceMap, path: tuple,
         mark=None, key: bool = False) -> Problem:
     mark = mark or (source.key(path) if key else source.value(path))
@@ -173,6 +189,13 @@ def _validation_problems(error: ValidationError, data: dict, source: SourceMap,
     for item in error.errors(include_url=False):
         path, anchor = _data_path(item, data)
         grouped.setdefault((path, anchor), []).append(item)
+    # A union whose branches fail at different depths (``need_index``: text, or a
+    # mapping with a bad value): the deeper failure is the one the author meant.
+    paths = [path for path, _ in grouped]
+    for key in list(grouped):
+        deeper = any(len(other) > len(key[0]) and other[:len(key[0])] == key[0] for other in paths)
+        if deeper and all(item["type"].endswith("_type") for item in grouped[key]):
+            del grouped[key]
     problems = []
     for (path, anchor), items in grouped.items():
         message = _message(items, schema, data, path)

@@ -257,3 +257,22 @@ def test_a_step_that_cannot_run_is_named(tiny_dataset, write):
     """))
     assert (problem.line, problem.path) == (4, "steps[1]")
     assert problem.message.startswith("this step cannot run:")
+
+
+def test_infinite_or_undefined_numbers_are_refused(tiny_dataset, write):
+    problems = problems_of(write("inf.yaml", """
+        dataset: tiny
+        steps:
+          - {type: weight_population, weights: {A: .inf}}
+          - {type: gap_fill, rate: .nan}
+    """))
+    assert [(p.line, p.path, p.message) for p in problems] == [
+        (3, "steps[0].weights.A", "must be a finite number, not inf"),
+        (4, "steps[1].rate", "must be a finite number, not nan")]
+
+
+def test_a_union_reports_the_branch_the_author_meant(tiny_dataset, write):
+    problem = only(write("need.yaml", "dataset: tiny\nneed_index: {A: 1, B: -2, C: 1}\n"))
+    assert problem.path == "need_index.B" and "-2 is out of range; allowed: > 0 and <= 10" in problem.message
+    problem = only(write("need2.yaml", "dataset: tiny\nneed_index: [1, 2]\n"))
+    assert problem.message == "expected text or a mapping (key: value), got a list"
