@@ -15,6 +15,7 @@ type                   class                       real system
 ``no_worse_off``       :class:`NoWorseOff`         Australia, no-worse-off guarantee
 ``horizontal_funding`` :class:`HorizontalFunding`  Switzerland, strong cantons pay
 ``fixed_pool``         :class:`FixedPool`          Canada, fixed envelope (equal per head)
+``lagged``             :class:`Lagged`             Canada, 50/25/25 moving average
 =====================  ==========================  ======================================
 """
 
@@ -23,6 +24,7 @@ from .change_limits import ChangeLimits
 from .fixed_pool import FixedPool
 from .gap_fill import GapFill
 from .horizontal_funding import HorizontalFunding
+from .lagged import Lagged
 from .minimum_guarantee import MinimumGuarantee
 from .needs_pool import NeedsPool
 from .no_worse_off import NoWorseOff
@@ -32,4 +34,4 @@ from .weight_population import WeightPopulation
 
 __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
            "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
-           "HorizontalFunding", "FixedPool"]
+           "HorizontalFunding", "FixedPool", "Lagged"]
