@@ -14,7 +14,7 @@ from ..steps.base import Step, step_from_dict
 from .devolution import TaxDevolution, devolved_revenue
 from ..state import FiscalState
 
-__all__ = ["System", "EngineInputs", "simulate", "BlockGrantAdjustment"]
+__all__ = ["System", "EngineInputs", "initial_state", "simulate", "BlockGrantAdjustment"]
 
 BlockGrantAdjustment = Literal["per_capita", "own_revenue", "none"]
 
