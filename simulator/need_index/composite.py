@@ -46,8 +46,15 @@ def not_ratio_scale(values: np.ndarray, names: Sequence[str]) -> list[str]:
 
 
 def rank_descending(values: np.ndarray) -> np.ndarray:
-    """Rank along the last axis, 1 = largest; ties share the best rank."""
-    return rankdata(-np.asarray(values, dtype=float), axis=-1, method="min").astype(int)
+    """Rank along the last axis, 1 = largest; ties share the best rank.
+
+    Values equal to 10 significant digits (relative to the largest magnitude)
+    count as ties, so rounding noise from summation order cannot split them.
+    """
+    values = np.asarray(values, dtype=float)
+    scale = np.abs(values).max(axis=-1, keepdims=True)
+    key = np.round(np.divide(values, scale, out=np.zeros_like(values), where=scale > 0), 10)
+    return rankdata(-key, axis=-1, method="min").astype(int)
 
 
 @dataclass(frozen=True, eq=False)

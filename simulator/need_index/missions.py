@@ -117,7 +117,7 @@ def _validate(data: Any, name: str, source_map: Any = None) -> MissionsConfig:
         problems = []
         for item in error.errors():
             path = tuple(item["loc"])
-            mark = source_map.value(path) if source_map is not None else None
+            mark = source_map.key(path) if source_map is not None else None
             where = f"{name}:{mark.line}" if mark is not None else name
             message = item["msg"].removeprefix("Value error, ")
             problems.append(f"{where}: {_path_text(path) or '(file)'}: {message}")

@@ -8,7 +8,11 @@
   eigenvector of the largest eigenvalue (so ``sum w = 1``).  This is the
   single-factor case of the Handbook's procedure (no rotation, one factor):
   components that move with the common factor weigh more, a component
-  uncorrelated with the rest can get a weight near zero.
+  uncorrelated with the rest can get a weight near zero.  If the largest
+  eigenvalue is repeated, the squared loadings are averaged over its
+  eigenspace (basis-free, so the weights do not depend on the order of areas).  The weights depend on
+  the data, so (unlike equal or given weights) the composite is not guaranteed
+  to rise with every indicator under ``pca``.
 * Dirichlet draws around chosen weights for Monte-Carlo uncertainty:
   ``w ~ Dirichlet(c w0)``, mean ``w0``, variance ``w0 (1 - w0) / (c + 1)``;
   a zero weight stays zero.
@@ -59,9 +63,12 @@ def pca_weights(scores: np.ndarray) -> np.ndarray:
     sd = np.sqrt((centred ** 2).mean(axis=-1, keepdims=True))
     standard = np.divide(centred, sd, out=np.zeros_like(centred), where=sd > 0)
     correlation = standard @ np.swapaxes(standard, -1, -2) / scores.shape[-1]   # (..., K, K)
-    _, vectors = np.linalg.eigh(correlation)
-    first = vectors[..., :, -1]                     # eigenvector of the largest eigenvalue
-    weights = first ** 2
+    values, vectors = np.linalg.eigh(correlation)
+    # squared loadings on the largest eigenvalue; if it is repeated the component is
+    # not identified, so average over its eigenspace (the projector's diagonal / dim)
+    largest = values[..., -1:]
+    tied = values >= largest - 1e-8 * np.maximum(1.0, np.abs(largest))
+    weights = (vectors ** 2 * tied[..., None, :]).sum(axis=-1) / tied.sum(axis=-1, keepdims=True)
     degenerate = weights.sum(axis=-1, keepdims=True) == 0
     return np.where(degenerate, 1.0 / k, weights / np.where(degenerate, 1.0, weights.sum(
         axis=-1, keepdims=True)))
