@@ -64,7 +64,8 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
 def _money(value: float, signed: bool = False) -> str:
     if not np.isfinite(value):
         return "n/a"
-    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+    value = round(float(value)) or 0  # no "-0"
+    return f"{value:+,d}" if signed and value else f"{value:,d}"
 
 
 def _metric(key: str, value: float) -> str:
@@ -188,12 +189,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"source: {result.federation.source}")
     for year in result.federation.years:
         rows = regions[regions["year"] == year]
-        print()
-        print(f"Resources per head, {year}")
         if "regions" in scenario.outputs:
+            print(f"\nResources per head, {year}")
             print(_region_table(rows, cur))
         if "transfers" in scenario.outputs:
-            print()
+            print(f"\nTransfers by step, {year}")
             print(_transfer_table(rows, cur))
     if "summary" in scenario.outputs:
         print()
