@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 import numpy as np
+from pydantic import model_validator
 
 from ..state import FiscalState
+from ._numerics import solve_standard_after_gap_fill
 from .base import Measure, Step, measure_param, param
 from .standard import Standard
 
@@ -25,6 +27,15 @@ class GapFill(Step):
     Only regions below S receive; the centre pays (funding steps may change
     who pays).
 
+    With ``standard_after_transfer: true`` the standard is measured after the
+    step's own transfers, so a guarantee "every region has at least f of the
+    average" holds once paid: S solves
+
+        S = f x (sum_j c_j P_j + sum_j T_j(S)) / sum_j P_j
+
+    (sums over the averaged regions), exactly, on the linear segment between
+    sorted per-head measures (needs f x rate < 1 and an average standard).
+
     Real system: Canada's Equalization (FPFAA s.3.2), rate 1 against the
     ten-province standard; "75% gap-fill" designs in UK devolution proposals.
     """
@@ -39,10 +50,38 @@ class GapFill(Step):
     standard: Standard = param(Standard(), description="The per-head standard S.",
                                unit="currency per head")
     measure: Measure = measure_param()
+    standard_after_transfer: bool = param(
+        False, description="Measure the standard after this step's own transfers, so the "
+        "guaranteed share of the average holds once paid.", unit="yes/no")
+
+    @model_validator(mode="after")
+    def _after_transfer_needs_an_average(self) -> "GapFill":
+        if self.standard_after_transfer:
+            if self.standard.kind not in ("national_average", "regions_average"):
+                raise ValueError("standard_after_transfer needs a national_average or "
+                                 "regions_average standard")
+            if self.standard.fraction * self.rate >= 1:
+                raise ValueError("standard_after_transfer needs fraction x rate < 1 "
+                                 "(otherwise the standard chases its own transfers without end)")
+        return self
 
     def apply(self, state: FiscalState) -> FiscalState:
         measure = state.measure(self.measure)
-        standard = self.standard.per_head(state, measure)
+        if self.standard_after_transfer:
+            standard = self._standard_after_transfer(state, measure)
+        else:
+            standard = self.standard.per_head(state, measure)
         gap = np.maximum(0.0, standard - measure / state.equalisation_population)
         transfer = self.rate * gap * state.equalisation_population
         return state.with_transfer(state.unique_label(self.display_label), transfer)
+
+    def _standard_after_transfer(self, state: FiscalState, measure: np.ndarray) -> np.ndarray:
+        population = state.equalisation_population
+        if self.standard.kind == "regions_average":
+            population_in_average = population * state.region_mask(self.standard.regions)
+        else:
+            population_in_average = population
+        per_head = measure / population
+        total = (per_head * population_in_average).sum(axis=-1, keepdims=True)
+        return solve_standard_after_gap_fill(per_head, population_in_average, total,
+                                             self.standard.fraction, self.rate)
