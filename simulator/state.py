@@ -43,6 +43,12 @@ class FiscalState:
             positive = paid to the region.
         paid_by_centre: ``(step label, amount (...,))`` net payment of the
             centre for each step (0 for a purely horizontal step).
+        capacity_by_tax: devolved tax family -> its part of ``fiscal_capacity``
+            ``(..., R)`` (share x capacity at the standard rate x base
+            response), so that steps can treat revenue sources differently
+            (Canada's partial inclusion of natural resources, Germany's 75% of
+            municipal taxes).  The parts sum to ``fiscal_capacity``; empty for a
+            state built without the engine (steps that need it say so).
     """
 
     codes: tuple[str, ...]
@@ -57,9 +63,11 @@ class FiscalState:
     transfers: tuple[tuple[str, np.ndarray], ...] = ()
     paid_by_centre: tuple[tuple[str, np.ndarray], ...] = ()
     revenue_forgone_by_centre: np.ndarray | None = None
+    capacity_by_tax: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "indicators", MappingProxyType(dict(self.indicators)))
+        object.__setattr__(self, "capacity_by_tax", MappingProxyType(dict(self.capacity_by_tax)))
         if self.revenue_forgone_by_centre is None:
             object.__setattr__(self, "revenue_forgone_by_centre",
                                np.zeros(np.shape(self.fiscal_capacity)))

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
 
-__all__ = ["TaxDevolution", "devolved_revenue"]
+__all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax"]
 
 
 class TaxDevolution(BaseModel):
@@ -110,3 +110,36 @@ def devolved_revenue(
         own = own + assignment.share * raised * growth * response
         lost = lost + assignment.share * raised
     return capacity, own, lost
+
+
+def devolved_capacity_by_tax(
+    codes: tuple[str, ...],
+    taxes: tuple[str, ...],
+    revenue: np.ndarray,
+    tax_base: Mapping[str, np.ndarray],
+    devolution: Mapping[str, TaxDevolution],
+) -> dict[str, np.ndarray]:
+    """Each devolved tax's part of the fiscal capacity of :func:`devolved_revenue`.
+
+    Tax -> ``share x RTS capacity x (1 + delta) ** -epsilon``, shape ``(..., R)``,
+    for every tax with a share above 0; the parts sum to the fiscal capacity.
+    Steps that treat revenue sources differently read them from
+    ``FiscalState.capacity_by_tax`` (Canada's natural resources, Germany's
+    municipal taxes).
+    """
+    parts: dict[str, np.ndarray] = {}
+    for tax, assignment in devolution.items():  # loop over taxes, never regions
+        if tax not in taxes:
+            raise ConfigurationError(f"devolved tax {tax!r} is not in the dataset; "
+                                     f"known: {', '.join(taxes)}")
+        if assignment.share == 0:
+            continue
+        raised = revenue[..., taxes.index(tax), :]
+        if tax in tax_base:
+            base = tax_base[tax]
+            standard = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True) * base
+        else:
+            standard = raised
+        response = (1.0 + assignment.rate_change_array(codes)) ** (-assignment.base_elasticity)
+        parts[tax] = assignment.share * standard * response
+    return parts

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validat
 from ..errors import ConfigurationError
 from ..federation import Federation
 from ..steps.base import Step, step_from_dict
-from .devolution import TaxDevolution, devolved_revenue
+from .devolution import TaxDevolution, devolved_capacity_by_tax, devolved_revenue
 from ..state import FiscalState
 
 __all__ = ["System", "EngineInputs", "initial_state", "simulate", "BlockGrantAdjustment"]
@@ -109,13 +109,16 @@ def initial_state(inputs: EngineInputs, system: System,
         raise ConfigurationError(
             f"baseline resources of shape {np.shape(baseline_resources)} do not match the "
             f"federation's shape {shape} (leading axes..., regions)") from None
+    by_tax = devolved_capacity_by_tax(inputs.codes, inputs.taxes, inputs.revenue,
+                                      inputs.tax_base, system.devolution)
     return FiscalState(
         codes=inputs.codes, population=np.broadcast_to(population, shape),
         equalisation_population=np.broadcast_to(population, shape),
         fiscal_capacity=np.broadcast_to(capacity, shape), own_revenue=np.broadcast_to(own, shape),
         block_grant=grant - adjustment, baseline_resources=baseline,
         need_index=need, indicators=dict(inputs.indicators),
-        revenue_forgone_by_centre=np.broadcast_to(lost, shape))
+        revenue_forgone_by_centre=np.broadcast_to(lost, shape),
+        capacity_by_tax={tax: np.broadcast_to(part, shape) for tax, part in by_tax.items()})
 
 
 def simulate(inputs: EngineInputs, system: System, *,
