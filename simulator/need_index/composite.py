@@ -31,7 +31,7 @@ from ..federation import Federation
 from .aggregate import AGGREGATIONS, aggregate, positive_scale
 from .impute import NATIONAL, REGIONAL, impute_missing
 from .missions import MissionsConfig, load_missions
-from .normalise import NORMALISATIONS, normalise, polarity_signs
+from .normalise import NORMALISATIONS, normalise, polarity_signs, tie_key
 from .weights import WEIGHTINGS, equal_weights, pca_weights, rescale_weights
 
 __all__ = ["NeedIndex", "compute_need_index", "need_index_from_federation", "rank_descending",
@@ -51,10 +51,7 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
     Values equal to 10 significant digits (relative to the largest magnitude)
     count as ties, so rounding noise from summation order cannot split them.
     """
-    values = np.asarray(values, dtype=float)
-    scale = np.abs(values).max(axis=-1, keepdims=True)
-    key = np.round(np.divide(values, scale, out=np.zeros_like(values), where=scale > 0), 10)
-    return rankdata(-key, axis=-1, method="min").astype(int)
+    return rankdata(-tie_key(values, 10), axis=-1, method="min").astype(int)
 
 
 @dataclass(frozen=True, eq=False)

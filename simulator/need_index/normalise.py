@@ -64,7 +64,8 @@ def zscore(values: np.ndarray) -> np.ndarray:
     values = _complete(values)
     centred = values - values.mean(axis=-1, keepdims=True)
     sd = np.sqrt((centred ** 2).mean(axis=-1, keepdims=True))
-    return np.divide(centred, sd, out=np.zeros_like(centred), where=sd > 0)
+    varies = sd > 1e-12 * np.abs(values).max(axis=-1, keepdims=True)  # not constant up to rounding
+    return np.divide(centred, sd, out=np.zeros_like(centred), where=varies)
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -75,13 +76,24 @@ def minmax(values: np.ndarray) -> np.ndarray:
     return np.divide(values - low, span, out=np.full_like(values, 0.5), where=span > 0)
 
 
+def tie_key(values: np.ndarray, digits: int = 12) -> np.ndarray:
+    """Values rounded to ``digits`` relative to the largest magnitude (last axis).
+
+    Ranking on this key makes values that differ only by rounding noise (e.g.
+    two imputed means summed in a different order) ties.
+    """
+    values = np.asarray(values, dtype=float)
+    scale = np.abs(values).max(axis=-1, keepdims=True)
+    return np.round(np.divide(values, scale, out=np.zeros_like(values), where=scale > 0), digits)
+
+
 def rank_score(values: np.ndarray) -> np.ndarray:
     """``(rank - 1) / (n - 1)`` over the last axis, ties at their mean rank; n = 1 gives 0.5."""
     values = _complete(values)
     n = values.shape[-1]
     if n == 1:
         return np.full_like(values, 0.5)
-    return (rankdata(values, axis=-1, method="average") - 1.0) / (n - 1.0)
+    return (rankdata(tie_key(values), axis=-1, method="average") - 1.0) / (n - 1.0)
 
 
 def distance_to_reference(values: np.ndarray, reference: np.ndarray | float) -> np.ndarray:

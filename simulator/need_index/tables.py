@@ -116,7 +116,9 @@ def standardised_need_index(composite: np.ndarray, population: np.ndarray,
     weights = weights / weights.sum(axis=-1, keepdims=True)
     mean = (weights * composite).sum(axis=-1, keepdims=True)
     sd = np.sqrt((weights * (composite - mean) ** 2).sum(axis=-1, keepdims=True))
-    z = np.divide(composite - mean, sd, out=np.zeros_like(composite), where=sd > 0)
+    # a composite constant up to rounding has no spread: every area gets 1
+    varies = sd > 1e-12 * np.abs(composite).max(axis=-1, keepdims=True)
+    z = np.divide(composite - mean, sd, out=np.zeros_like(composite), where=varies)
     need = 1.0 + spread * z
     if (need <= 0).any():
         raise ConfigurationError(

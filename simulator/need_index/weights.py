@@ -61,7 +61,8 @@ def pca_weights(scores: np.ndarray) -> np.ndarray:
         return np.ones(scores.shape[:-1])
     centred = scores - scores.mean(axis=-1, keepdims=True)
     sd = np.sqrt((centred ** 2).mean(axis=-1, keepdims=True))
-    standard = np.divide(centred, sd, out=np.zeros_like(centred), where=sd > 0)
+    varies = sd > 1e-12 * np.abs(scores).max(axis=-1, keepdims=True)
+    standard = np.divide(centred, sd, out=np.zeros_like(centred), where=varies)
     correlation = standard @ np.swapaxes(standard, -1, -2) / scores.shape[-1]   # (..., K, K)
     values, vectors = np.linalg.eigh(correlation)
     # squared loadings on the largest eigenvalue; if it is repeated the component is
