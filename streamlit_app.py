@@ -7,7 +7,7 @@ One file per page under ``app_pages/``; pages call the public API of
 import streamlit as st
 
 st.set_page_config(page_title="fiscalsim: devolution and equalisation", layout="wide",
-                   page_icon=":material/account_balance:")
+                   page_icon="🏛️")
 
 PAGES = [
     st.Page("app_pages/explore.py", title="Explore", icon=":material/map:", default=True),

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
 TEACHING = "teaching"
 DEFAULT_DATASET = "uk_itl1"
+DEFAULT_SCENARIO = "income_tax_gap_fill_75"
 #: Options of built-in datasets that change the data (dataset -> option -> choices).
 DATASET_OPTIONS: dict[str, dict[str, list[str]]] = {
     "uk_itl1": {"north_sea": ["geographic", "population", "excluded"]},
@@ -57,9 +58,9 @@ def federation_year(name: str, year: str, **options: str) -> simulator.Federatio
 
 
 @st.cache_resource(show_spinner=False)
-def boundaries(name: str) -> dict | None:
-    """The dataset's (already simplified) GeoJSON, features keyed by property ``code``;
-    None when the dataset ships no boundaries."""
+def boundaries(name: str) -> str | None:
+    """The dataset's GeoJSON (features keyed by property ``code``) as a data URL
+    for plotly, built once; None when the dataset ships no boundaries."""
     if name == TEACHING:
         return None
     try:
@@ -67,7 +68,7 @@ def boundaries(name: str) -> dict | None:
     except ModuleNotFoundError:
         return None
     loader = getattr(module, "boundaries", None)
-    return loader() if loader else None
+    return presentation.geojson_data_url(loader()) if loader else None
 
 
 def provenance(name: str) -> str | None:

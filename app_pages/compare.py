@@ -69,15 +69,16 @@ frames = {name: result.by_region() for name, result in results.items()}
 # ------------------------------------------------------------------ system figures
 st.subheader(f"System figures ({year})")
 table = presentation.system_table({n: r.summary() for n, r in results.items()}, cur, year)
-st.dataframe(table, hide_index=True, key="c_system", column_config={
-    n: st.column_config.NumberColumn(format="%.4g") for n in results})
+st.dataframe(presentation.system_table_style(table), hide_index=True, key="c_system",
+             height=presentation.table_height(len(table)))
 
 # ------------------------------------------------------------------ winners and losers
 st.subheader(f"Winners and losers: change in resources per head ({unit})")
 changes = presentation.winners_losers(frames, cur, year)
 value_columns = [c for c in changes.columns if c not in ("code", "region")]
 st.dataframe(presentation.gain_loss_style(changes, value_columns), hide_index=True,
-             key="c_changes")
+             key="c_changes", column_config={"code": "Code", "region": "Region"},
+             height=presentation.table_height(len(changes)) if len(changes) <= 20 else "auto")
 
 geojson = app.boundaries(dataset)
 if geojson is not None:
@@ -88,8 +89,8 @@ if geojson is not None:
         with col:
             st.plotly_chart(presentation.change_map(
                 frame[frame["year"] == year], geojson, column, title=name,
-                unit=f"{cur} per head", height=380, bound=bound,
-                colorbar=name == chosen[-1]), key=f"c_map_{name}")
+                unit=f"{cur} per head", height=480, bound=bound),
+                key=f"c_map_{name}", config=presentation.MAP_CONFIG)
     st.caption(f"Blue gains, orange losses; one colour scale for every map ({unit}).")
 
 # ------------------------------------------------------------------ Lorenz

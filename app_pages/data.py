@@ -11,8 +11,8 @@ st.caption("Revenue raised in each region, per head, by tax family: what a regio
 
 names = app.dataset_names()
 app.seed("data_dataset", "dataset", names)
-dataset = st.selectbox("Dataset", names, key="data_dataset",
-                       format_func=lambda n: f"{n}: {app.dataset_description(n)}")
+dataset = st.selectbox("Dataset", names, key="data_dataset")
+st.caption(app.dataset_description(dataset))
 options = {}
 for option, choices in app.DATASET_OPTIONS.get(dataset, {}).items():
     app.seed(f"data_{option}", option, choices)
@@ -41,13 +41,10 @@ st.plotly_chart(presentation.revenue_figure(one_year, year), key="data_chart")
 table = presentation.revenue_table(one_year, year)
 money_columns = [c for c in table.columns if c not in ("code", "region")]
 st.dataframe(
-    table, hide_index=True, key="data_table",
-    column_config={
-        "code": st.column_config.TextColumn("Code"),
-        "region": st.column_config.TextColumn("Region"),
-        **{c: st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
-           for c in money_columns},
-    })
+    presentation.number_style(table), hide_index=True, key="data_table",
+    height=presentation.table_height(len(table)) if len(table) <= 20 else "auto",
+    column_config={"code": "Code", "region": "Region",
+                   **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
 st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "
            f"Source: {fed.source or 'see provenance below'}")
 

@@ -25,6 +25,8 @@ library = app.library()
 choices = list(library) or ["starter"]
 sources = choices + [UPLOAD]
 app.seed("x_scenario", "scenario", choices)
+st.session_state.setdefault("x_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in choices
+                            else choices[0])
 with st.sidebar:
     st.header("Scenario")
     chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
@@ -176,7 +178,7 @@ cards = presentation.summary_metrics(summary, cur, year)
 for row in (cards[:3], cards[3:]):
     for column, card in zip(st.columns(3), row):
         column.metric(card["label"], card["value"], card["delta"],
-                      delta_color=card["delta_color"], border=True)
+                      delta_color=card["delta_color"], help=card["help"], border=True)
 
 # ------------------------------------------------------------------ regions
 left, right = st.columns([3, 2], gap="medium")
@@ -185,16 +187,21 @@ with left:
     st.plotly_chart(presentation.resources_figure(result, year), key="x_resources")
 with right:
     geojson = app.boundaries(dataset)
+    st.subheader(f"Change in resources per head ({unit})")
     if geojson is not None:
-        st.subheader(f"Change in resources per head ({unit})")
         st.plotly_chart(presentation.change_map(
             by_region[by_region["year"] == year], geojson, f"change_per_head_{cur.lower()}",
-            title="Blue gains, orange losses", unit=f"{cur} per head"), key="x_map")
+            title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
+            key="x_map", config=presentation.MAP_CONFIG)
     else:
         st.info("No map for this dataset (it ships no boundaries).")
-    table = presentation.region_table(by_region, cur, year)
-    st.dataframe(table, hide_index=True, key="x_table", column_config={
-        c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
+
+table = presentation.region_table(by_region, cur, year)
+change = [c for c in table.columns if c.startswith("Change")]
+st.dataframe(presentation.gain_loss_style(table, change).format(
+                 "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
+             hide_index=True, key="x_table",
+             height=presentation.table_height(len(table)) if len(table) <= 20 else "auto")
 
 st.subheader(f"Marginal equalisation rates ({year})")
 st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "

@@ -16,8 +16,12 @@ st.markdown(
     f"(amounts in {cur}, financial year {year}). Today each region gets a grant from the centre "
     "(its *identifiable expenditure*). We devolve a tax, adjust the grant, then apply one "
     "equalisation mechanism.")
-st.dataframe(presentation.federation_table(fed, year), hide_index=True, key="l_federation",
-             column_config={"code": "Code", "region": "Region"})
+overview = presentation.federation_table(fed, year)
+per_head = [c for c in overview.columns if "/head" in c]
+st.dataframe(presentation.number_style(overview, per_head).format(
+                 "{:.2f}", subset=[c for c in overview.columns[2:] if c not in per_head]),
+             hide_index=True, key="l_federation", column_config={"code": "Code",
+                                                                 "region": "Region"})
 
 # ------------------------------------------------------------------ step 0: devolution
 st.header("1. Devolve a tax")
@@ -120,8 +124,8 @@ for caption, latex in presentation.explain_step(step, before, result.state, fed,
 st.subheader(f"Every region ({cur} per head, {year})")
 measure = getattr(step, "measure", "capacity")
 table = presentation.learn_table(before, result.state, fed, measure)
-st.dataframe(table, hide_index=True, key="l_table", column_config={
-    c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
+st.dataframe(presentation.number_style(table, table.columns[2:]).format(
+    "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table")
 st.plotly_chart(presentation.resources_figure(result, year), key="l_chart")
 st.caption("Before: today's grant (the status quo). After: the tax devolved, the grant "
            "adjusted, and the mechanism applied.")

@@ -25,9 +25,13 @@ from .state import FiscalState
 __all__ = [
     "GAIN", "LOSS", "NEUTRAL", "DIVERGING", "OKABE_ITO", "source_colours",
     "teaching_federation", "money", "per_head_label", "tax_label",
-    "resource_components", "resources_figure", "change_map",
+    "resource_components", "resources_figure", "change_map", "geojson_data_url", "MAP_CONFIG",
     "lorenz_curve", "lorenz_figure", "revenue_table", "revenue_figure",
     "winners_losers", "region_table", "gain_loss_style", "system_table",
+    "system_table_style", "number_style", "table_height", "summary_metrics", "marginal_rates_figure", "key_options",
+    "with_key_options", "STARTER_SCENARIO", "teaching_federation", "federation_table",
+    "learn_table", "explain_devolution", "explain_step", "result_tables", "excel_bytes",
+    "problems_table",
 ]
 
 # ---------------------------------------------------------------- palette
@@ -133,13 +137,12 @@ def teaching_federation() -> Federation:
 
 # ---------------------------------------------------------------- results
 def resource_components(state: FiscalState, federation: Federation, year: str | None = None
-                        ) -> pd.DataFrame:
-    """Resources per head by source for one year, long format.
+                        ) -> dict[str, np.ndarray]:
+    """Resources per head by source for one year: source -> ``(R,)`` array.
 
-    Columns: ``code, region, source, per_head`` (currency per head, reporting
-    population); sources are ``Block grant``, ``Own revenue`` and one per step
-    transfer, in the order applied.  The sum over sources is the engine's
-    resources per head.
+    Sources are ``Block grant``, ``Own revenue`` and one per step transfer, in
+    the order applied (currency per head of the reporting population).  The
+    sum over sources is the engine's resources per head.
     """
     years = list(federation.years)
     index = years.index(year) if year is not None else len(years) - 1
@@ -149,12 +152,7 @@ def resource_components(state: FiscalState, federation: Federation, year: str | 
 
     population = pick(state.population)
     parts = [("Block grant", state.block_grant), ("Own revenue", state.own_revenue)]
-    parts += list(state.transfers)
-    rows = []
-    for source, amount in parts:
-        rows.append(pd.DataFrame({"code": federation.codes, "region": federation.names,
-                                  "source": source, "per_head": pick(amount) / population}))
-    return pd.concat(rows, ignore_index=True)
+    return {source: pick(amount) / population for source, amount in parts + list(state.transfers)}
 
 
 def resources_figure(result: Any, year: str | None = None, *, height: int | None = None):
@@ -164,23 +162,25 @@ def resources_figure(result: Any, year: str | None = None, *, height: int | None
 
     fed = result.federation
     year = year or fed.years[-1]
-    before = resource_components(result.baseline, fed, year).assign(when="Before")
-    after = resource_components(result.state, fed, year).assign(when="After")
-    frame = pd.concat([before, after], ignore_index=True)
-    sources = list(dict.fromkeys(frame["source"]))
+    before = resource_components(result.baseline, fed, year)
+    after = resource_components(result.state, fed, year)
+    sources = list(dict.fromkeys([*before, *after]))
     colours = source_colours(sources)
-    order = list(fed.names)[::-1]
-    fig = go.Figure()
+    names = list(fed.names)[::-1]
+    n = len(names)
+    # y is a two-level category axis: region, then Before/After
+    y = [[name for name in names for _ in (0, 1)], ["Before", "After"] * n]
+    zero = np.zeros(n)
+    traces = []
     for source in sources:
-        part = frame[frame["source"] == source].set_index(["region", "when"])
-        idx = pd.MultiIndex.from_product([order, ["Before", "After"]])
-        values = part["per_head"].reindex(idx).fillna(0.0)
-        fig.add_trace(go.Bar(
-            y=[list(idx.get_level_values(0)), list(idx.get_level_values(1))],
-            x=values.to_numpy(), name=source, orientation="h", marker_color=colours[source],
-            hovertemplate=f"%{{y}}<br>{source}: £%{{x:,.0f}} per head, {year}<extra></extra>"))
+        pair = np.column_stack([before.get(source, zero)[::-1], after.get(source, zero)[::-1]])
+        traces.append(go.Bar(
+            y=y, x=pair.ravel(), name=source, orientation="h", marker_color=colours[source],
+            hovertemplate=f"%{{y}}<br>{source}: %{{x:,.0f}} {fed.currency} per head, {year}"
+                          "<extra></extra>"))
+    fig = go.Figure(traces)
     fig.update_layout(
-        barmode="relative", height=height or max(360, 44 * len(order) + 120),
+        barmode="relative", height=height or max(360, 44 * n + 120),
         xaxis_title=per_head_label(fed.currency, year), legend_title_text="Source",
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
         margin=dict(l=10, r=10, t=40, b=40))
@@ -191,17 +191,31 @@ def resources_figure(result: Any, year: str | None = None, *, height: int | None
 def winners_losers(frames: Mapping[str, pd.DataFrame], currency: str, year: str) -> pd.DataFrame:
     """Change in resources per head by region for several runs, side by side.
 
-    ``frames`` maps a scenario name to its ``Result.by_region()`` frame (one
-    year); the columns are the engine's ``change_per_head`` for each scenario.
+    ``frames`` maps a scenario name to its ``Result.by_region()`` frame; the
+    columns (named by scenario) are the engine's ``change_per_head`` in
+    ``currency`` per head for ``year``: say so where the table is shown.
     """
     cur = currency.lower()
     table = None
     for name, frame in frames.items():
         frame = frame[frame["year"] == year]
-        column = frame.set_index(["code", "region"])[f"change_per_head_{cur}"].rename(
-            f"{name} ({currency} per head, {year})")
+        column = frame.set_index(["code", "region"])[f"change_per_head_{cur}"].rename(name)
         table = column.to_frame() if table is None else table.join(column)
     return table.reset_index()
+
+
+def number_style(table: pd.DataFrame, columns: Sequence[str] | None = None,
+                 fmt: str = "{:,.0f}"):
+    """A pandas Styler showing ``columns`` (default: every numeric column) as
+    ``fmt`` (whole units with thousands separators); the data keep full precision."""
+    if columns is None:
+        columns = table.select_dtypes("number").columns
+    return table.style.format(fmt, subset=list(columns))
+
+
+def table_height(rows: int) -> int:
+    """Pixel height of an ``st.dataframe`` showing ``rows`` rows without scrolling."""
+    return 35 * (rows + 1) + 3
 
 
 def gain_loss_style(table: pd.DataFrame, columns: Sequence[str]):
@@ -217,7 +231,8 @@ def gain_loss_style(table: pd.DataFrame, columns: Sequence[str]):
 def system_table(summaries: Mapping[str, pd.DataFrame], currency: str, year: str
                  ) -> pd.DataFrame:
     """System figures of several runs side by side: one row per metric of
-    ``Result.summary()`` (readable name with unit and year), one column per run."""
+    ``Result.summary()``, indexed by its column name, with a readable
+    ``Measure`` (unit and year) and one column per run."""
     from .scenario.running import metric_label
 
     columns = {}
@@ -225,8 +240,26 @@ def system_table(summaries: Mapping[str, pd.DataFrame], currency: str, year: str
         row = summary[summary["year"] == year].drop(columns="year").iloc[0]
         columns[name] = row.astype(float)
     table = pd.DataFrame(columns)
-    table.index = [f"{metric_label(key, currency)}, {year}" for key in table.index]
-    return table.rename_axis("Measure").reset_index()
+    table.insert(0, "Measure", [f"{metric_label(key, currency)}, {year}" for key in table.index])
+    return table
+
+
+def system_table_style(table: pd.DataFrame):
+    """A Styler showing each row of :func:`system_table` in its own format:
+    money with thousands separators, shares in percent, indices to 4 places."""
+    style = table.style
+    runs = [c for c in table.columns if c != "Measure"]
+    for key in table.index:
+        if key.endswith("_m"):
+            fmt = "{:,.0f}"
+        elif key == "capacity_gap_closed":
+            fmt = "{:.1%}"
+        elif key.startswith("max_min_ratio"):
+            fmt = "{:.3f}"
+        else:
+            fmt = "{:.4f}"
+        style = style.format(fmt, subset=pd.IndexSlice[[key], runs])
+    return style
 
 
 def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
@@ -243,12 +276,37 @@ def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFr
     return frame[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
-def change_map(frame: pd.DataFrame, geojson: Mapping, value: str, *, title: str,
+def geojson_data_url(geojson: Mapping) -> str:
+    """The GeoJSON as a ``data:`` URL, which plotly.js loads like any URL.
+
+    A figure then carries one string instead of thousands of coordinate
+    lists, so building and sending a map on each redraw costs next to
+    nothing (plotly copies and validates a GeoJSON dict on every figure).
+    """
+    import base64
+    import json
+
+    text = json.dumps(geojson, separators=(",", ":"))
+    return "data:application/geo+json;base64," + base64.b64encode(text.encode()).decode()
+
+
+#: plotly config for maps.  A geo map fetches a world topology from
+#: cdn.plot.ly for base layers, even when (as here) it draws only its own
+#: GeoJSON with every base layer hidden; an empty topology, as a data URL
+#: (plotly appends "<name>.json", which lands in the URL's #fragment), lets
+#: maps draw offline and without a third-party request.
+MAP_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","objects":{},'
+                             '"arcs":[]}#', "displaylogo": False}
+
+
+def change_map(frame: pd.DataFrame, geojson: Mapping | str, value: str, *, title: str,
                unit: str, height: int = 460, bound: float | None = None,
                colorbar: bool = True):
     """Choropleth of ``frame[value]`` by ``frame['code']`` on a diverging
     blue (gain) / orange (loss) scale centred on zero, symmetric to ``bound``
-    (default: the largest absolute value; pass one bound to compare maps)."""
+    (default: the largest absolute value; pass one bound to compare maps).
+    ``geojson``: features with property ``code``, as a dict or a URL (see
+    :func:`geojson_data_url`)."""
     import plotly.graph_objects as go
 
     values = frame[value].to_numpy(dtype=float)
@@ -259,10 +317,13 @@ def change_map(frame: pd.DataFrame, geojson: Mapping, value: str, *, title: str,
         geojson=geojson, locations=frame["code"], z=values, featureidkey="properties.code",
         text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound, zmid=0,
         marker_line_color="#555", marker_line_width=0.5,
-        colorbar=dict(title=dict(text=unit), tickformat=",.0f"), showscale=colorbar,
+        colorbar=dict(title=dict(text=unit, side="top"), tickformat=",.0f", orientation="h",
+                      y=-0.02, yanchor="top", len=0.9, thickness=14),
+        showscale=colorbar,
         hovertemplate="%{text}<br>%{z:,.0f} " + unit + "<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=0))
+    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=70 if colorbar
+                                                               else 10))
     return fig
 
 
@@ -334,7 +395,8 @@ def revenue_figure(federation: Federation, year: str, *, height: int | None = No
         fig.add_trace(go.Bar(
             y=regions, x=table[tax][::-1], name=tax, orientation="h",
             marker_color=_cycle(k),
-            hovertemplate=f"%{{y}}<br>{tax}: £%{{x:,.0f}} per head, {year}<extra></extra>"))
+            hovertemplate=f"%{{y}}<br>{tax}: %{{x:,.0f}} {federation.currency} per head, {year}"
+                          "<extra></extra>"))
     fig.update_layout(
         barmode="relative", height=height or max(380, 34 * len(regions) + 160),
         xaxis_title=per_head_label(federation.currency, year), legend_title_text="Tax",
@@ -454,34 +516,40 @@ def with_key_options(system: Any, *, devolution: Mapping[str, float] | None = No
 def summary_metrics(summary: pd.DataFrame, currency: str, year: str) -> list[dict[str, Any]]:
     """Headline figures of one year of ``Result.summary()`` for ``st.metric``.
 
-    Each item: ``key``, ``label`` (with unit and year), ``value`` (text),
-    ``delta`` (text or None) and ``delta_color`` ("inverse" where a fall is
-    good).  Inequality measures show the change from the baseline.
+    Each item: ``key`` (the summary column's stem), ``label`` (short, with the
+    year), ``value`` (text with its unit), ``delta`` (change from the baseline
+    for inequality measures, else None), ``delta_color`` ("inverse": a fall is
+    good) and ``help`` (what the figure means).
     """
     cur = currency.lower()
     row = summary[summary["year"] == year].iloc[0]
     items = [{
-        "key": "cost_to_centre",
-        "label": f"Cost to the centre vs baseline ({currency} m a year, {year})",
-        "value": f"{row[f'cost_to_centre_{cur}_m']:,.0f}",
+        "key": "cost_to_centre", "label": f"Cost to the centre, {year}",
+        "value": f"{currency} {row[f'cost_to_centre_{cur}_m']:,.0f} m",
         "delta": None, "delta_color": "off",
+        "help": f"Change in the centre's net outlay on the regions against the baseline, "
+                f"{currency} million a year (grants after adjustment, steps' payments, "
+                "devolved revenue forgone).",
     }]
-    for key, label, digits in (("gini", "Gini", 3), ("theil", "Theil index", 4),
-                               ("cv", "Coefficient of variation", 3),
-                               ("max_min_ratio", "Highest / lowest", 2)):
+    for key, label, digits, meaning in (
+            ("gini", "Gini", 3, "0 = equal resources per head in every region"),
+            ("theil", "Theil index", 4, "0 = equal; more sensitive to the extremes"),
+            ("cv", "Coefficient of variation", 3, "standard deviation / mean"),
+            ("max_min_ratio", "Highest / lowest", 2, "highest over lowest region")):
         after, before = float(row[f"{key}_after"]), float(row[f"{key}_before"])
         items.append({
-            "key": key,
-            "label": f"{label} of resources per head ({year})",
-            "value": f"{after:.{digits}f}",
+            "key": key, "label": f"{label}, {year}", "value": f"{after:.{digits}f}",
             "delta": f"{after - before:+.{digits}f} vs baseline {before:.{digits}f}",
             "delta_color": "inverse",
+            "help": f"{label} of resources per head across regions, population-weighted "
+                    f"(a ratio, no unit; {meaning}).",
         })
     items.append({
-        "key": "capacity_gap_closed",
-        "label": f"Share of capacity gap closed ({year})",
+        "key": "capacity_gap_closed", "label": f"Capacity gap closed, {year}",
         "value": f"{100 * float(row['capacity_gap_closed']):.1f}%",
         "delta": None, "delta_color": "off",
+        "help": "Share of the regions' fiscal-capacity gap below the national average per "
+                "head that the steps close (percent).",
     })
     return items
 
@@ -569,12 +637,12 @@ def federation_table(federation: Federation, year: str) -> pd.DataFrame:
     cur = federation.currency
     y = list(federation.years).index(year)
     table = revenue_table(federation, year).drop(columns="Total")
-    table = table.rename(columns={t: f"{t} ({cur} per head)" for t in table.columns[2:]})
+    table = table.rename(columns={t: f"{t} ({cur}/head)" for t in table.columns[2:]})
     table.insert(2, "Population (m)", federation.population[y] / 1e6)
     for name, values in federation.indicators.items():
         unit = federation.units.get(name, "")
         if unit.startswith(cur) and "per head" not in unit:
-            table[f"{name.replace('_', ' ').capitalize()} ({cur} per head)"] = (
+            table[f"{name.replace('_', ' ').capitalize()} ({cur}/head)"] = (
                 values[y] / federation.population[y])
         else:
             table[f"{name.replace('_', ' ').capitalize()} ({unit or 'value'})"] = values[y]
@@ -595,10 +663,10 @@ def learn_table(before: FiscalState, after: FiscalState, federation: Federation,
     return pd.DataFrame({
         "Region": federation.names,
         "Population (m)": population / 1e6,
-        f"Measure before the step ({cur} per head)": _row(before.measure(measure)) / population,
-        f"Transfer of the step ({cur} per head)": transfer / population,
-        f"Resources before ({cur} per head)": _row(before.resources) / population,
-        f"Resources after ({cur} per head)": _row(after.resources) / population,
+        f"Measure before ({cur}/head)": _row(before.measure(measure)) / population,
+        f"Transfer ({cur}/head)": transfer / population,
+        f"Resources before ({cur}/head)": _row(before.resources) / population,
+        f"Resources after ({cur}/head)": _row(after.resources) / population,
     })
 
 
@@ -621,16 +689,16 @@ def explain_devolution(state: FiscalState, federation: Federation, tax: str, sha
     lost = float(_row(state.fiscal_capacity).sum())
     own = _one(state.own_revenue, index)
     return [
-        ("Fiscal capacity: the devolved share s of the tax raised at common rates, R_i "
+        ("Fiscal capacity: the devolved share $s$ of the tax raised at common rates, $R_i$ "
          "(no tax base is known here, so capacity equals revenue).",
          rf"C_i = s \times R_i = {share:g} \times {tex_money(revenue, cur)} = "
          rf"{tex_money(capacity, cur)}"),
-        ("Block grant adjustment, per capita: the centre recovers the revenue L it gives up "
+        ("Block grant adjustment, per capita: the centre recovers the revenue $L$ it gives up "
          "in equal amounts per head.",
          rf"BGA_i = L \times \frac{{P_i}}{{\sum_j P_j}} = {tex_money(lost, cur)} \times "
          rf"\frac{{{tex_people(P)}}}{{{tex_people(P_total)}}} = "
          rf"{tex_money(grant - adjusted, cur)}"),
-        ("Resources: today's grant G_i less the adjustment, plus own revenue.",
+        ("Resources: today's grant $G_i$ less the adjustment, plus own revenue.",
          rf"G_i - BGA_i + \text{{own}}_i = {tex_money(grant, cur)} - "
          rf"{tex_money(grant - adjusted, cur)} + {tex_money(own, cur)} = "
          rf"{tex_money(_one(state.resources, index), cur)} \;"
@@ -659,7 +727,7 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
     c = _one(measure, index) / P_eq
     if kind == "gap_fill":
         S = _one(step.standard.per_head(before, measure), 0)
-        return [("Standard S (per head) and the region's measure c_i (per head).",
+        return [("Standard $S$ (per head) and the region's measure $c_i$ (per head).",
                  rf"S = {m(S)}, \quad c_i = {m(c)}, \quad P_i = {tex_people(P_eq)}"),
                 ("Transfer: a share of the gap below the standard.",
                  rf"T_i = \text{{rate}} \times \max(0,\, S - c_i) \times P_i = {step.rate:g} "
@@ -667,7 +735,7 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
                 ("Engine result.", result)]
     if kind == "symmetric":
         S = _one(before.national_per_head(measure), 0)
-        return [("Average S (per head) and the region's measure c_i (per head).",
+        return [("Average $S$ (per head) and the region's measure $c_i$ (per head).",
                  rf"S = \frac{{\sum_j c_j P_j}}{{\sum_j P_j}} = {m(S)}, \quad c_i = {m(c)}"),
                 ("Transfer: a share of the distance to the average, both ways (sums to zero).",
                  rf"T_i = \text{{rate}} \times (S - c_i) \times P_i = {step.rate:g} \times "
@@ -693,20 +761,20 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
         total = float(_row(before.equalisation_population).sum())
         pool = step.amount if step.amount is not None else step.pool_per_head * total
         need = _one(before.need_index, index)
-        return [("The pool and the region's need index n_i and measure c_i (per head).",
+        return [("The pool and the region's need index $n_i$ and measure $c_i$ (per head).",
                  rf"\text{{pool}} = {m(pool)}, \quad n_i = {need:.2f}, \quad c_i = {m(c)}"),
                 ("Relativity: assessed spending at the average standard less own capacity, "
-                 "against the average grant per head g_avg; then the pool is shared by "
+                 "against the average grant per head $g_{avg}$; then the pool is shared by "
                  "relativity times population.",
                  r"r_i = \max\!\left(0, \frac{n_i E - c_i}{g_{avg}}\right), \quad "
                  r"G_i = \text{pool} \times \frac{r_i P_i}{\sum_j r_j P_j}"),
-                ("Engine result (relativity implied by the grant: r_i = G_i / (P_i g_avg) "
+                ("Engine result (relativity implied by the grant: $r_i = G_i / (P_i\\, g_{avg})$ "
                  "when no relativity is clipped).",
                  rf"G_i = {m(T)} \;({m(T / P)}\text{{ per head}}), \quad g_{{avg}} = "
                  rf"{m(pool / total)}")]
     if kind == "no_worse_off":
         B, R = _one(before.baseline_resources, index), _one(before.resources, index)
-        return [("Top up any region below its baseline resources B_i.",
+        return [("Top up any region below its baseline resources $B_i$.",
                  rf"T_i = \max(0,\, B_i - R_i) = \max(0,\, {m(B)} - {m(R)})"),
                 ("Engine result.", result)]
     if kind == "change_limits":
@@ -716,16 +784,16 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
             bounded = rf"\max({bounded},\, {1 + step.floor_change:g} B_i)"
         if step.cap_change is not None:
             bounded = rf"\min({bounded},\, {1 + step.cap_change:g} B_i)"
-        return [("Keep resources between a floor and a cap relative to the baseline B_i.",
+        return [("Keep resources between a floor and a cap relative to the baseline $B_i$.",
                  rf"R'_i = {bounded}, \quad R_i = {m(R)}, \; B_i = {m(B)}"),
                 ("Engine result: resources after the step.",
                  rf"R'_i = {m(_one(after.resources, index))} \;(T_i = {m(T)})")]
     if kind == "horizontal_funding":
         cost = sum(float(_row(np.atleast_1d(a))[-1]) for _, a in before.paid_by_centre)
-        return [("The centre's net cost C of the earlier steps; strong regions pay a share of it.",
+        return [("The centre's net cost $C$ of the earlier steps; strong regions pay a share $F$ of it.",
                  rf"C = {m(cost)}, \quad F = \text{{share}} \times \max(0, C) = "
                  rf"{getattr(step, 'share', 1.0):g} \times {m(max(0.0, cost))}"),
-                ("Each region above the standard pays the same share u of its excess.",
+                ("Each region above the standard pays the same share $u$ of its excess.",
                  r"e_i = \max(0,\, x_i - S) \times P_i, \quad u = \min\!\left(1, "
                  r"\frac{F}{\sum_j e_j}\right), \quad T_i = -u \times e_i"),
                 ("Engine result.", result)]
@@ -733,7 +801,7 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
         total = float(_row(before.equalisation_population).sum())
         pool = step.amount if step.amount is not None else step.amount_per_head * total
         formula = sum(float(_row(a).sum()) for _, a in before.transfers)
-        return [("Scale the earlier transfers (total ΣT) to the fixed pool A.",
+        return [("Scale the earlier transfers (total $\\sum T$) to the fixed pool $A$.",
                  rf"A = {m(pool)}, \quad \textstyle\sum T = {m(formula)}, \quad "
                  rf"\sum_i a_i = A - \sum T = {m(pool - formula)}"),
                 ("Engine result: the region's adjustment.", rf"a_i = {m(T)} \;"
@@ -745,3 +813,37 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
                  rf"P^{{eq}}_i = w_i \times P_i = {weight:g} \times {tex_people(P)} = "
                  rf"{tex_people(P_after)}")]
     return []
+
+
+# ---------------------------------------------------------------- downloads
+def result_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The tables of a run, for download: ``regions`` (``by_region``),
+    ``summary`` and, when something is devolved, ``marginal_rates``."""
+    from .errors import SimulatorError
+
+    tables = {"regions": result.by_region(), "summary": result.summary()}
+    try:
+        tables["marginal_rates"] = result.marginal_equalisation_rates()
+    except SimulatorError:
+        pass
+    return tables
+
+
+def excel_bytes(tables: Mapping[str, pd.DataFrame], notes: Sequence[str] = ()) -> bytes:
+    """An .xlsx workbook with one sheet per table (and a ``notes`` sheet)."""
+    import io
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+        if notes:
+            pd.DataFrame({"notes": list(notes)}).to_excel(writer, sheet_name="notes", index=False)
+    return buffer.getvalue()
+
+
+def problems_table(problems: Iterable[Any]) -> pd.DataFrame:
+    """Scenario problems (``ScenarioError.problems``) as a table: line, column, field, message."""
+    return pd.DataFrame(
+        [{"Line": p.line, "Column": p.column, "Field": p.path or "(file)", "Message": p.message}
+         for p in problems], columns=["Line", "Column", "Field", "Message"])
