@@ -13,6 +13,12 @@ Steps (OECD/JRC Handbook on Constructing Composite Indicators, 2008):
 
 Arrays keep areas on the last axis, indicators/missions on the axis before,
 and broadcast any leading axes (years).  Nothing here loops over areas.
+
+Sub-indexes are not re-standardised before step 5, so the composite stays
+monotone in every indicator; the price is that a mission with one indicator
+(or highly correlated ones) spreads wider than an average of many and weighs
+more than its nominal weight under arithmetic aggregation.  ``report`` and
+``sub_indexes`` show it; set mission weights in the YAML to compensate.
 """
 
 from __future__ import annotations
@@ -112,10 +118,11 @@ class NeedIndex:
         return dict(zip(rows["mission"], rows["note"]))
 
     def _at(self, array: np.ndarray, at: tuple[int, ...]) -> np.ndarray:
-        picked = array[at] if at else array
-        if picked.ndim != array.ndim - (len(at)) or (picked.ndim and picked.shape[-1] != self.n_areas):
-            raise ConfigurationError("index 'at' must select the leading axes (e.g. a year)")
-        return picked
+        """``array[at]`` where ``at`` indexes the leading axes only."""
+        if len(at) > self.composite.ndim - 1:
+            raise ConfigurationError(
+                f"'at' has {len(at)} indices but the index has {self.composite.ndim - 1} leading axes")
+        return array[tuple(at)] if at else array
 
     def to_frame(self, at: tuple[int, ...] = ()) -> pd.DataFrame:
         """One row per area: composite, rank, each sub-index, imputed cells.
@@ -123,7 +130,7 @@ class NeedIndex:
         ``at`` selects the leading axes (e.g. ``(0,)`` for the first year) when
         the index has any.
         """
-        composite = self._at(self.composite, at)
+        composite = self._at(self.composite, tuple(at))
         if composite.ndim != 1:
             raise ConfigurationError(
                 f"the index has leading axes {self.composite.shape[:-1]}; pass at=(i, ...) "
