@@ -31,7 +31,10 @@ bench: $(VENV)/.installed-test
 
 # Rebuild the packaged datasets from ../shared/data (developers only).
 data: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python scripts/build_uk_itl1.py
+	$(BIN)/python scripts/build_england_la.py
+	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info test-output
