@@ -16,11 +16,16 @@ type                   class                       real system
 ``horizontal_funding`` :class:`HorizontalFunding`  Switzerland, strong cantons pay
 ``fixed_pool``         :class:`FixedPool`          Canada, fixed envelope (equal per head)
 ``lagged``             :class:`Lagged`             Canada, 50/25/25 moving average
+``source_gap_fill``    :class:`SourceGapFill`      Canada, better of 0%/50% resources
+``capacity_cap``       :class:`CapacityCap`        Canada, fiscal capacity cap
+``family_equalisation`` :class:`FamilyEqualisation` Germany, Zu-/Abschlaege and BEZ
 =====================  ==========================  ======================================
 """
 
 from .base import STEP_TYPES, Step, step_from_dict
+from .capacity_cap import CapacityCap
 from .change_limits import ChangeLimits
+from .family_equalisation import FamilyEqualisation
 from .fixed_pool import FixedPool
 from .gap_fill import GapFill
 from .horizontal_funding import HorizontalFunding
@@ -28,10 +33,12 @@ from .lagged import Lagged
 from .minimum_guarantee import MinimumGuarantee
 from .needs_pool import NeedsPool
 from .no_worse_off import NoWorseOff
+from .source_gap_fill import SourceGapFill
 from .standard import Standard
 from .symmetric import Symmetric
 from .weight_population import WeightPopulation
 
 __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
            "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
-           "HorizontalFunding", "FixedPool", "Lagged"]
+           "HorizontalFunding", "FixedPool", "Lagged", "SourceGapFill", "CapacityCap",
+           "FamilyEqualisation"]
