@@ -1,0 +1,345 @@
+"""The ``fiscalsim`` subcommands of policy analysis: ``sweep``, ``solve``, ``report``.
+
+    fiscalsim sweep FILE --param PATH=GRID [--param PATH=GRID] [--out F] [--html F]
+    fiscalsim solve FILE --target min-share=0.9 | self-financing | budget=20000
+    fiscalsim report FILE --out report.html [--years FIRST:LAST]
+
+Registered by :func:`simulator.cli._parser` through :func:`add_commands`;
+errors follow the CLI's exit codes (2 for bad arguments, 1 for findings such
+as a target that cannot be met).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+import numpy as np
+
+from ..errors import ConfigurationError
+
+__all__ = ["add_commands", "cmd_sweep", "cmd_solve", "cmd_report", "progress_bar"]
+
+SWEEP_OUTPUTS = (".csv", ".json", ".xlsx")
+
+
+#: The running CLI module (``simulator.cli``, or ``__main__`` under ``python -m``), set by
+#: :func:`add_commands`, so usage errors are the class its ``main`` catches.
+_CLI: Any = None
+
+
+def _cli():
+    if _CLI is None:
+        from .. import cli
+
+        return cli
+    return _CLI
+
+
+def _usage(message: str) -> Exception:
+    return _cli().UsageError(message)
+
+
+def progress_bar(total: int, stream: TextIO | None = None, width: int = 30,
+                 label: str = "points") -> Callable[[int, int], None]:
+    """A text progress bar on ``stream`` (stderr): ``[#####-----]  50%  5,000/10,000 points``."""
+    stream = stream or sys.stderr
+    start = time.perf_counter()
+
+    def show(done: int, total_now: int) -> None:
+        filled = int(width * done / max(total_now, 1))
+        elapsed = time.perf_counter() - start
+        stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {100 * done / max(total_now, 1):3.0f}%"
+                     f"  {done:,}/{total_now:,} {label}  {elapsed:.1f} s")
+        if done >= total_now:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def _scenario(name: str):
+    from ..scenario import load_scenario
+
+    cli = _cli()
+    return load_scenario(cli._resolve(name))
+
+
+# ------------------------------------------------------------------ sweep
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import METRICS, grid_values, parse_parameter, sweep
+
+    cli = _cli()
+    scenario = _scenario(args.file)
+    grids: dict[str, np.ndarray] = {}
+    system = scenario.to_system()
+    for item in args.param:
+        path, sep, spec = item.partition("=")
+        if not sep:
+            raise _usage(f"--param {item}: use PATH=GRID, e.g. steps[0].rate=0:1:101")
+        try:
+            parameter = parse_parameter(path, system)
+            grids[parameter.path] = grid_values(spec)
+            parameter.check(grids[parameter.path])
+        except ConfigurationError as error:
+            raise _usage(f"--param {item}: {error}") from None
+    if not 1 <= len(grids) <= 2:
+        raise _usage("give one or two --param options")
+    if args.metric not in METRICS:
+        raise _usage(f"--metric {args.metric}: known metrics: {', '.join(METRICS)}")
+    out = _sweep_out(args.out)
+    html = _html_out(args.html, "--html")
+    points = int(np.prod([len(g) for g in grids.values()]))
+    show = args.progress if args.progress is not None else sys.stderr.isatty() and points >= 10_000
+    progress = progress_bar(points) if show else None
+    start = time.perf_counter()
+    if args.dask is not None:
+        from .distributed import dask_client
+
+        with dask_client(None if args.dask == "local" else args.dask) as client:
+            result = sweep(scenario, grids, year=args.year, chunk_size=args.chunk_size,
+                           progress=progress, client=client)
+    else:
+        result = sweep(scenario, grids, year=args.year, chunk_size=args.chunk_size,
+                       progress=progress)
+    seconds = time.perf_counter() - start
+    fed = result.federation
+    cur = fed.currency
+    year = fed.years[-1]
+    print(f"{scenario.name}: sweep of {' x '.join(grids)} ({points:,} points, {fed.name}, "
+          f"{', '.join(fed.years)}) in {seconds:.2f} s")
+    if fed.source:
+        print(f"source: {fed.source}")
+    print()
+    frame = result.points()
+    frame = frame[frame["year"] == year]
+    c = cur.lower()
+    columns = [("gini", "Gini", "{:.4f}"), ("max_min_ratio", "Max/min", "{:.3f}"),
+               ("min_index", "Min index", "{:.1f}"), ("min_index_code", "Lowest", "{}"),
+               (f"cost_to_centre_{c}_m", f"Cost ({cur} m)", "{:,.0f}"),
+               (f"horizontal_flows_{c}_m", f"Paid in ({cur} m)", "{:,.0f}")]
+    shown = frame if len(frame) <= 25 else frame.iloc[np.unique(
+        np.linspace(0, len(frame) - 1, 11).round().astype(int))]
+    if len(shown) < len(frame):
+        print(f"{len(shown)} of {len(frame)} points, {year} (all in --out):")
+    else:
+        print(f"System metrics by point, {year}:")
+    print(cli.format_table(list(grids) + [h for _, h, _ in columns],
+                           [[f"{row[p]:.6g}" for p in grids] + [f.format(row[k]) for k, _, f in columns]
+                            for _, row in shown.iterrows()], "r" * (len(grids) + len(columns))))
+    best = frame.loc[frame[args.metric].idxmin() if args.metric != "min_index"
+                     else frame[args.metric].idxmax()]
+    print(f"\n{'highest' if args.metric == 'min_index' else 'lowest'} {args.metric}: "
+          f"{best[args.metric]:.4g} at " + ", ".join(f"{p} = {best[p]:.6g}" for p in grids))
+    if out is not None:
+        table = result.by_region() if args.by_region else result.points()
+        _write_table(table, out)
+        print(f"wrote {out}")
+    if html is not None:
+        fig = result.figure(args.metric, year)
+        try:
+            fig.write_html(str(html), include_plotlyjs=True, full_html=True)
+        except OSError as error:
+            raise _usage(f"--html {html}: cannot write: {error.strerror}") from None
+        print(f"wrote {html}")
+    return cli.OK
+
+
+def _sweep_out(out: str | None) -> Path | None:
+    if out is None:
+        return None
+    path = Path(out)
+    if path.suffix.lower() not in SWEEP_OUTPUTS:
+        raise _usage(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; use one "
+                     f"of {', '.join(SWEEP_OUTPUTS)}")
+    if not path.parent.exists():
+        raise _usage(f"--out {out}: folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def _html_out(out: str | None, option: str) -> Path | None:
+    if out is None:
+        return None
+    path = Path(out)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise _usage(f"{option} {out}: the file must end in .html")
+    if not path.parent.exists():
+        raise _usage(f"{option} {out}: folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def _write_table(table, out: Path) -> None:
+    try:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(out, index=False)
+        elif out.suffix.lower() == ".xlsx":
+            table.to_excel(out, index=False)
+        else:
+            table.to_json(out, orient="records", indent=1)
+    except OSError as error:
+        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+
+
+# ------------------------------------------------------------------ solve
+def _target(text: str) -> tuple[str, float | None]:
+    kind, sep, value = text.partition("=")
+    kind = kind.strip().lower()
+    if kind not in ("min-share", "self-financing", "budget"):
+        raise _usage(f"--target {text}: use min-share=SHARE (e.g. 0.9), self-financing[=COST_M] "
+                     "or budget=COST_M (currency millions a year)")
+    if not sep:
+        if kind == "self-financing":
+            return kind, 0.0
+        raise _usage(f"--target {text}: {kind} needs a value, e.g. {kind}="
+                     f"{'0.9' if kind == 'min-share' else '20000'}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise _usage(f"--target {text}: {value!r} is not a number") from None
+    if not np.isfinite(number):
+        raise _usage(f"--target {text}: the value must be finite")
+    return kind, number
+
+
+def _bounds(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        low, high = (float(v) for v in text.split(","))
+    except ValueError:
+        raise _usage(f"--range {text}: use LOW,HIGH, e.g. 0,1") from None
+    if not low < high:
+        raise _usage(f"--range {text}: LOW must be below HIGH")
+    return low, high
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from .solve import best_for_budget, solve_min_share, solve_self_financing
+    from .sweep import parse_parameter
+
+    cli = _cli()
+    kind, value = _target(args.target)
+    bounds = _bounds(args.range)
+    scenario = _scenario(args.file)
+    system = scenario.to_system()
+    for path in args.parameter or []:
+        try:
+            parse_parameter(path, system)
+        except ConfigurationError as error:
+            raise _usage(f"--parameter {path}: {error}") from None
+    if kind != "budget" and args.parameter and len(args.parameter) > 1:
+        raise _usage(f"--target {kind} solves for one --parameter (got {len(args.parameter)})")
+    parameter = args.parameter[0] if args.parameter else None
+    if kind == "budget" and bounds is not None:
+        raise _usage("--range applies to min-share and self-financing; budget options "
+                     "use each parameter's declared range")
+    try:
+        if kind == "min-share":
+            result = solve_min_share(scenario, value, parameter, bounds=bounds, year=args.year)
+        elif kind == "self-financing":
+            result = solve_self_financing(scenario, parameter, cost=args.cost, target=value,
+                                          bounds=bounds, year=args.year)
+        else:
+            result = best_for_budget(scenario, value, args.parameter or None,
+                                     metric=args.metric, year=args.year)
+    except ConfigurationError as error:
+        if bounds is not None and "out of range" in str(error):
+            raise _usage(f"--range {args.range}: {error}") from None
+        raise
+    print(f"{scenario.name}: {result.target}")
+    if result.feasible:
+        print(f"answer: {result.parameter} = {result.value:.6g}")
+    else:
+        print("answer: none (target cannot be met)")
+    print(result.reason)
+    if result.table is not None:
+        cur = "GBP"
+        print()
+        metric = args.metric
+        print(cli.format_table(
+            ["Option", "Parameter", "Value", f"Cost ({cur} m)", metric.capitalize(), "Within budget"],
+            [[r["option"], r["parameter"], f"{r['value']:.6g}", f"{r['cost_m']:,.0f}",
+              f"{r[metric]:.4f}", "yes" if r["feasible"] else "no"]
+             for _, r in result.table.iterrows()], "llrrrl"))
+    return cli.OK if result.feasible else cli.FINDINGS
+
+
+# ------------------------------------------------------------------ report
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import DEFAULT_BENCHMARKS, Benchmark, build_report
+
+    cli = _cli()
+    out = _html_out(args.out, "--out")
+    scenario = _scenario(args.file)
+    benchmarks = [
+        Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True),
+        Benchmark(DEFAULT_BENCHMARKS[1].name, "min_index", args.min_index, False)]
+    try:
+        text = build_report(scenario, years=args.years, benchmarks=benchmarks)
+    except ConfigurationError as error:
+        if args.years is not None and "year" in str(error):
+            raise _usage(f"--years {args.years}: {error}") from None
+        raise
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+    print(f"wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB, self-contained)")
+    return cli.OK
+
+
+# ------------------------------------------------------------------ registration
+def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
+    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper;
+    ``cli`` is the CLI module (its ``UsageError``, ``format_table``, ``_resolve``)."""
+    global _CLI
+    _CLI = cli
+    sub = add("sweep", cmd_sweep, "Run a scenario over a grid of one or two parameters (one "
+              "engine call per chunk of points); show system metrics per point.")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--param", action="append", required=True, metavar="PATH=GRID",
+                     help="parameter and grid: steps[0].rate=0:1:101 (start:stop:count) or "
+                     "devolution.income_tax.share=0.25,0.5,1; twice for a 2-D grid")
+    sub.add_argument("--metric", default="gini", help="metric for the best point and the chart "
+                     "(gini, theil, cv, max_min_ratio, min_index, cost_to_centre, ...)")
+    sub.add_argument("--year", help="financial year (default: the scenario's)")
+    sub.add_argument("--out", metavar="F", help="write the points (.csv, .json, .xlsx)")
+    sub.add_argument("--by-region", action="store_true", help="--out one row per point and "
+                     "region instead of per point")
+    sub.add_argument("--html", metavar="F", help="write a plotly chart (heat map for 2-D)")
+    sub.add_argument("--chunk-size", type=int, metavar="N", help="points per engine call")
+    sub.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                     help="run chunks on Dask: a local cluster, or the scheduler at ADDRESS")
+    sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="progress bar on stderr (default: for 10,000+ points on a terminal)")
+
+    sub = add("solve", cmd_solve, "Solve for a target: the smallest rate giving every region a "
+              "minimum share of average resources, a self-financing contribution, or the best "
+              "option for a budget.")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--target", required=True, help="min-share=0.9 | self-financing[=COST_M] | "
+                     "budget=COST_M (currency millions a year)")
+    sub.add_argument("--parameter", action="append", metavar="PATH",
+                     help="parameter to solve for (default: the first step's rate; for "
+                     "self-financing the horizontal_funding share); repeat for budget options")
+    sub.add_argument("--range", metavar="LOW,HIGH", help="search range (default: declared range)")
+    sub.add_argument("--cost", choices=("steps", "reform"), default="steps",
+                     help="self-financing: the steps' net cost to the centre (default) or the "
+                     "whole reform's cost against the baseline")
+    sub.add_argument("--metric", default="gini", choices=("gini", "theil", "cv", "max_min_ratio"),
+                     help="budget: the inequality measure to minimise")
+    sub.add_argument("--year", help="financial year (default: the scenario's)")
+
+    sub = add("report", cmd_report, "Write the annual report of a scenario: one self-contained "
+              "HTML file with benchmarks, charts, winners and losers, method and sources.")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--out", required=True, metavar="F", help="the HTML file to write")
+    sub.add_argument("--years", metavar="FIRST:LAST", help="years for the path (default: the "
+                     "scenario's), e.g. 2019-20:2024-25")
+    sub.add_argument("--max-min-ratio", type=float, default=1.5, metavar="X",
+                     help="benchmark: highest / lowest resources per head at most X (1.5)")
+    sub.add_argument("--min-index", type=float, default=90.0, metavar="X",
+                     help="benchmark: lowest region at least X%% of average (90)")

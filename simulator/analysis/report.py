@@ -1,0 +1,394 @@
+"""The annual report: one self-contained HTML page for a scenario.
+
+Sections: headline figures, benchmarks for regional disparity (met or not),
+resources per head by region, winners and losers, the path over the years,
+method (each step's formula from its docstring and its legal reference) and
+data provenance.  Every number comes from the engine (``Result.by_region`` and
+``Result.summary``); every chart states its unit, year and source.  plotly.js
+is embedded once, so the file opens offline.
+
+Scenario projections are not run by the engine yet
+(:data:`simulator.scenario.running.PROJECTION_NOT_SUPPORTED`), so the path
+covers the years given (``years=``, default the scenario's); a scenario's
+``projection`` section is noted, not applied.
+
+>>> html = build_report(load_scenario("scenarios/statutory_guarantee_90.yaml"))
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics
+from ..engine import Result
+from ..errors import ConfigurationError
+from ..scenario import Scenario
+from ..scenario.running import headline_metrics, metric_label, run_on, scenario_federation
+
+__all__ = ["Benchmark", "DEFAULT_BENCHMARKS", "build_report", "benchmark_table", "year_list"]
+
+GAIN, LOSS = "#2166AC", "#B35806"   # colour-blind safe blue / orange (as the app)
+BEFORE, AFTER = "#999999", "#0072B2"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A target for regional disparity of resources per head.
+
+    ``metric``: ``max_min_ratio`` (highest / lowest per head), ``min_index``
+    (lowest region as % of the population-weighted average), ``gini``;
+    ``at_most`` True when the value must not exceed ``target``.
+    """
+
+    name: str
+    metric: str
+    target: float
+    at_most: bool
+
+    def value(self, per_head: np.ndarray, population: np.ndarray) -> np.ndarray:
+        """The benchmark's measure per year ``(Y,)``."""
+        if self.metric == "max_min_ratio":
+            return metrics.max_min_ratio(per_head, population)
+        if self.metric == "gini":
+            return metrics.gini(per_head, population)
+        if self.metric == "min_index":
+            average = metrics.weighted_mean(per_head, population)[..., None]
+            return 100.0 * (per_head / average).min(axis=-1)
+        raise ConfigurationError(f"unknown benchmark metric {self.metric!r}; known: "
+                                 "max_min_ratio, min_index, gini")
+
+    def met(self, value: np.ndarray) -> np.ndarray:
+        return value <= self.target if self.at_most else value >= self.target
+
+    @property
+    def text(self) -> str:
+        return f"{'at most' if self.at_most else 'at least'} {self.target:g}"
+
+
+DEFAULT_BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark("Highest / lowest resources per head", "max_min_ratio", 1.5, True),
+    Benchmark("Lowest resources per head, index (average = 100)", "min_index", 90.0, False),
+)
+
+
+def year_list(spec: str | Sequence[str] | None, available: Sequence[str]) -> list[str] | None:
+    """Years from ``"2019-20:2024-25"`` (inclusive range of the dataset's years), a
+    comma list, or a sequence; None stays None."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if ":" in spec:
+            first, _, last = (part.strip() for part in spec.partition(":"))
+            missing = [y for y in (first, last) if y not in available]
+            if missing:
+                raise ConfigurationError(f"year {missing[0]!r} is not in the dataset "
+                                         f"({available[0]} to {available[-1]})")
+            i, j = available.index(first), available.index(last)
+            if j < i:
+                raise ConfigurationError(f"year range {spec!r} runs backwards")
+            return list(available[i:j + 1])
+        spec = [part.strip() for part in spec.split(",") if part.strip()]
+    years = [str(y) for y in spec]
+    missing = [y for y in years if y not in available]
+    if missing:
+        raise ConfigurationError(f"year {missing[0]!r} is not in the dataset "
+                                 f"({available[0]} to {available[-1]})")
+    return years
+
+
+# ------------------------------------------------------------------ pieces
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _money(value: float, signed: bool = False) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: int = 2,
+           caption: str | None = None, css: str = "") -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(f'<td class="num">{_e(c)}</td>' if i >= numeric_from else f"<td>{_e(c)}</td>"
+                        for i, c in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    return (f'<table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def _figure(fig, source: str) -> str:
+    """A plotly figure as a div (plotly.js is in the page head), with its source."""
+    fig.update_layout(template="plotly_white", margin={"l": 10, "r": 10, "t": 60, "b": 90},
+                      annotations=list(fig.layout.annotations) + [dict(
+                          text=f"Source: {source}"[:160], xref="paper", yref="paper", x=0,
+                          y=0, yanchor="top", yshift=-62, showarrow=False, xanchor="left",
+                          font={"size": 10})])
+    return fig.to_html(full_html=False, include_plotlyjs=False,
+                       config={"displaylogo": False, "responsive": True})
+
+
+def benchmark_table(result: Result, benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS
+                    ) -> pd.DataFrame:
+    """One row per benchmark and year: target, baseline and reform values, met or not."""
+    fed = result.federation
+    shape = (len(fed.years), fed.n_regions)
+    population = np.broadcast_to(result.state.population, shape)
+    after = np.broadcast_to(result.state.resources, shape) / population
+    base_population = np.broadcast_to(result.baseline.population, shape)
+    before = np.broadcast_to(result.baseline.resources, shape) / base_population
+    rows = []
+    for bench in benchmarks:
+        value_before = bench.value(before, base_population)
+        value_after = bench.value(after, population)
+        for y, year in enumerate(fed.years):
+            rows.append({"benchmark": bench.name, "target": bench.text, "year": year,
+                         "baseline": float(value_before[y]), "reform": float(value_after[y]),
+                         "met_baseline": bool(bench.met(value_before[y])),
+                         "met": bool(bench.met(value_after[y]))})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ report
+def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None,
+                 benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS,
+                 title: str | None = None) -> str:
+    """The scenario's annual report as one self-contained HTML page (a string).
+
+    Args:
+        years: years for the path (``"2019-20:2024-25"``, a list); default the
+            scenario's years.
+        benchmarks: disparity targets shown as met or not.
+        title: page title (default: the scenario's name).
+    """
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    if years is not None:
+        from ..data import load_federation
+
+        all_years = load_federation(scenario.dataset.name, **scenario.dataset.options).years
+        years = year_list(years, all_years)
+    federation = scenario_federation(scenario, years)
+    result = run_on(scenario, federation)
+    fed = result.federation
+    cur = fed.currency
+    c = cur.lower()
+    last = fed.years[-1]
+    regions = result.by_region()
+    latest = regions[regions["year"] == last].reset_index(drop=True)
+    summary = result.summary()
+    source = fed.source or fed.name
+    name = title or scenario.name
+
+    parts: list[str] = []
+    add = parts.append
+
+    # ---- headline
+    add(f"<h1>{_e(name)}: annual report</h1>")
+    if scenario.description:
+        add(f"<p class=lead>{_e(scenario.description.strip())}</p>")
+    span = last if len(fed.years) == 1 else f"{fed.years[0]} to {last}"
+    add(f"<p class=meta>Dataset <b>{_e(fed.name)}</b>, {_e(span)}; {fed.n_regions} regions; "
+        f"money in {cur} (per head: {cur} per person; totals: {cur} million a year). "
+        f"Generated by fiscalsim on {date.today().isoformat()}.</p>")
+    add(f"<p class=meta>Source: {_e(source)}</p>")
+    metrics_table = headline_metrics(result)
+    add("<h2 id=headline>Headline figures</h2>")
+    add(_table(["Measure"] + [str(y) for y in metrics_table.columns],
+               [[metric_label(key, cur)] + [_metric_text(key, v) for v in values]
+                for key, values in zip(metrics_table.index, metrics_table.to_numpy())],
+               numeric_from=1, caption=f"System figures by year ({cur} m = {cur} million a year). "
+               f"Source: {source}"))
+
+    # ---- benchmarks
+    bench = benchmark_table(result, benchmarks)
+    add("<h2 id=benchmarks>Benchmarks for regional disparity</h2>")
+    add("<p>Targets for the spread of resources per head between regions (population-weighted "
+        "average = 100). Each is checked for the baseline and for this scenario.</p>")
+    add(_table(["Benchmark", "Target", "Year", "Baseline", "Met (baseline)", "This scenario", "Met"],
+               [[r.benchmark, r.target, r.year, f"{r.baseline:.3f}",
+                 "yes" if r.met_baseline else "no", f"{r.reform:.3f}", "yes" if r.met else "NO"]
+                for r in bench.itertuples()], numeric_from=3, css="bench"))
+
+    # ---- regions
+    add(f"<h2 id=regions>Resources per head by region, {_e(last)}</h2>")
+    add(_table(["Code", "Region", "Population (m)", f"Resources ({cur} per head)",
+                "Index (avg = 100)", f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
+               [[r["code"], r["region"], f"{r['population'] / 1e6:,.2f}",
+                 _money(r[f"resources_per_head_{c}"]), f"{r['resources_index']:.1f}",
+                 _money(r[f"baseline_per_head_{c}"]), _money(r[f"change_per_head_{c}"], True)]
+                for _, r in latest.iterrows()], css="regions",
+               caption=f"{last}; {cur} per head of population. Source: {source}"))
+    order = latest.sort_values(f"resources_per_head_{c}")
+    fig = go.Figure([
+        go.Bar(y=order["region"], x=order[f"baseline_per_head_{c}"], name="Baseline",
+               orientation="h", marker_color=BEFORE),
+        go.Bar(y=order["region"], x=order[f"resources_per_head_{c}"], name=scenario.name,
+               orientation="h", marker_color=AFTER)])
+    fig.update_layout(barmode="group", height=60 + 38 * len(order),
+                      title=f"Resources per head by region, {last} ({cur} per head)",
+                      xaxis_title=f"{cur} per head, {last}")
+    add(_figure(fig, source))
+
+    # ---- winners and losers
+    change = latest[f"change_per_head_{c}"].to_numpy()
+    add(f"<h2 id=winners>Winners and losers, {_e(last)}</h2>")
+    gain, lose = latest[change > 0.5], latest[change < -0.5]
+    add(f"<p>{len(gain)} region{'s' if len(gain) != 1 else ''} gain, {len(lose)} lose and "
+        f"{len(latest) - len(gain) - len(lose)} are unchanged (within {cur} 0.50 per head) "
+        "against the baseline.</p>")
+    ranked = latest.assign(change=change).sort_values("change", ascending=False)
+    add(_table(["Code", "Region", f"Change ({cur} per head)", "Change (%)",
+                f"Change ({cur} m a year)"],
+               [[r["code"], r["region"], _money(r["change"], True),
+                 f"{100 * r['change'] / r[f'baseline_per_head_{c}']:+.1f}",
+                 _money(r["change"] * r["population"] / 1e6, True)]
+                for _, r in ranked.iterrows()], css="winners",
+               caption=f"Against the baseline, {last}. Source: {source}"))
+    ascending = ranked.iloc[::-1]
+    fig = go.Figure(go.Bar(y=ascending["region"], x=ascending["change"], orientation="h",
+                           marker_color=[GAIN if v > 0 else LOSS for v in ascending["change"]]))
+    fig.update_layout(height=60 + 32 * len(order),
+                      title=f"Change in resources per head against the baseline, {last} "
+                            f"({cur} per head)", xaxis_title=f"{cur} per head, {last}")
+    add(_figure(fig, source))
+
+    # ---- path over the years
+    add("<h2 id=path>The path over the years</h2>")
+    if scenario.projection is not None:
+        add("<p class=note>This scenario sets a projection, which the engine does not run yet; "
+            "the path shows the dataset years given instead.</p>")
+    if len(fed.years) > 1:
+        fig = go.Figure()
+        for code, region in zip(fed.codes, fed.names):
+            rows = regions[regions["code"] == code]
+            fig.add_trace(go.Scatter(x=rows["year"], y=rows["resources_index"], name=region,
+                                     mode="lines+markers"))
+        fig.update_layout(title=f"Resources per head by region, index (average = 100), "
+                                f"{fed.years[0]} to {last}", yaxis_title="index (average = 100)",
+                          xaxis_title="financial year", height=460)
+        add(_figure(fig, source))
+        fig = go.Figure([
+            go.Scatter(x=summary["year"], y=summary["gini_before"], name="Baseline",
+                       line_color=BEFORE),
+            go.Scatter(x=summary["year"], y=summary["gini_after"], name=scenario.name,
+                       line_color=AFTER)])
+        fig.update_layout(title=f"Gini of resources per head, {fed.years[0]} to {last} "
+                                "(0 = equal per head)", yaxis_title="Gini coefficient",
+                          xaxis_title="financial year", height=360)
+        add(_figure(fig, source))
+    else:
+        add(f"<p>The scenario runs one year ({_e(last)}). A report over several years "
+            "(<code>years=</code>, or <code>fiscalsim report --years FIRST:LAST</code>) "
+            "shows the path of each region and of the Gini.</p>")
+
+    # ---- method
+    add("<h2 id=method>Method</h2>")
+    add(_method(scenario, cur))
+
+    # ---- provenance
+    add("<h2 id=data>Data provenance</h2>")
+    add(_provenance(fed))
+
+    body = "\n".join(parts)
+    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{_e(name)}: annual report</title>\n<style>{_CSS}</style>\n"
+            f"<script type=\"text/javascript\">{get_plotlyjs()}</script>\n</head>\n"
+            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+
+
+def _metric_text(key: str, value: float) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    if key.endswith("_m"):
+        return f"{value:,.0f}"
+    if key == "capacity_gap_closed":
+        return f"{value:.1%}"
+    return f"{value:.4f}"
+
+
+def _method(scenario: Scenario, cur: str) -> str:
+    from ..engine import System
+
+    out = []
+    if scenario.devolution:
+        rows = [[tax, f"{a.share:.0%}", "yes" if a.own_rate else "no (assigned)",
+                 f"{a.rate_change}" if a.own_rate else "", f"{a.base_elasticity:g}"]
+                for tax, a in scenario.devolution.items()]
+        out.append(_table(["Tax family", "Share devolved", "Own rate", "Rate change",
+                           "Base elasticity"], rows, numeric_from=1, caption="Tax assignment"))
+    else:
+        out.append("<p>No tax is devolved.</p>")
+    out.append(f"<p>Block grant: <b>{_e(scenario.block_grant or 'none')}</b>, adjusted "
+               f"<b>{_e(scenario.block_grant_adjustment)}</b>. Need index: "
+               f"<b>{_e(scenario.need_index if isinstance(scenario.need_index, str) or scenario.need_index is None else 'inline mapping')}</b>.</p>")
+    out.append(f"<pre class=doc>{_e(inspect.cleandoc(System.__doc__ or ''))}</pre>")
+    if not scenario.steps:
+        out.append("<p>No equalisation step.</p>")
+    for i, step in enumerate(scenario.steps):
+        cls = type(step)
+        out.append(f"<h3>Step {i + 1}: {_e(step.display_label)} (<code>{_e(step.type)}</code>)</h3>")
+        if cls.real_system or cls.reference:
+            out.append(f"<p>Real system: {_e(cls.real_system or 'n/a')}. Legal reference: "
+                       f"<b>{_e(cls.reference or 'n/a')}</b>.</p>")
+        rows = []
+        for field_name, field in cls.model_fields.items():
+            if field_name in ("type", "label"):
+                continue
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            value = getattr(step, field_name)
+            if hasattr(value, "model_dump"):
+                value = value.model_dump(exclude_none=True)
+            rows.append([field_name, value, extra.get("unit", ""), field.description or ""])
+        out.append(_table(["Parameter", "Value", "Unit", "Meaning"], rows, numeric_from=9))
+        out.append(f"<pre class=doc>{_e(inspect.cleandoc(cls.__doc__ or ''))}</pre>")
+    baseline = scenario.baseline
+    out.append("<p>Baseline: " + _e("the status quo (nothing devolved, no steps, the same "
+                                    "block grant)" if baseline is None else
+                                    f"{baseline}" if isinstance(baseline, str) else
+                                    "its own system (see the scenario file)") + ".</p>")
+    return "\n".join(out)
+
+
+def _provenance(fed) -> str:
+    from ..data import list_datasets
+
+    description = list_datasets().get(fed.name, "")
+    rows = [["population", fed.units.get("population", "persons")],
+            ["revenue", fed.units.get("revenue", fed.currency)]]
+    rows += [[k, v] for k, v in fed.units.items() if k not in ("population", "revenue")]
+    return "\n".join([
+        f"<p>Dataset <b>{_e(fed.name)}</b>: {_e(description)}</p>",
+        f"<p>Source: {_e(fed.source)}</p>",
+        f"<p>Years used: {_e(', '.join(fed.years))}. Tax families: {_e(', '.join(fed.taxes))}.</p>",
+        _table(["Series", "Unit and source"], rows, numeric_from=9, caption="Units"),
+        "<p>Resources per head are divided by the reporting population; per-head measures "
+        "inside equalisation formulas use the equalisation population. Averages are "
+        "population-weighted. See the dataset's PROVENANCE.md for tables, editions and "
+        "licence.</p>",
+    ])
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;margin:0;background:#fafafa}
+main{max-width:1000px;margin:auto;padding:1.5em;background:#fff}
+h1{font-size:1.7em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em;width:100%}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3em .5em;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+caption{caption-side:bottom;text-align:left;color:#666;font-size:.85em;padding-top:.3em}
+.meta,.note{color:#555;font-size:.9em}.lead{font-size:1.1em}
+pre.doc{background:#f5f5f5;padding:.8em;white-space:pre-wrap;font-size:.85em}
+"""
