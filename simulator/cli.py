@@ -5,6 +5,9 @@
     fiscalsim compare BASE REFORM [REFORM...]       winners and losers, metrics side by side
     fiscalsim list                                  built-in datasets and library scenarios
     fiscalsim schema [--out F]                      JSON Schema of scenario files
+    fiscalsim sweep FILE --param PATH=GRID          metrics over a grid of one or two parameters
+    fiscalsim solve FILE --target min-share=0.9     solve for a target (also self-financing, budget=M)
+    fiscalsim report FILE --out report.html         the annual report (self-contained HTML)
 
 FILE may also name a library scenario (``fiscalsim run status_quo``).
 Exit codes: 0 ok, 1 findings (an invalid scenario or one that cannot run),
@@ -387,6 +390,9 @@ def _parser() -> argparse.ArgumentParser:
     add("list", cmd_list, "List built-in datasets and library scenarios.")
     sub = add("schema", cmd_schema, "Write the JSON Schema of scenario files.")
     sub.add_argument("--out", metavar="F", help="write to F instead of standard output")
+    from .analysis.commands import add_commands  # sweep, solve, report
+
+    add_commands(add, sys.modules[__name__])
     return parser
 
 
