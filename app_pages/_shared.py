@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
+import yaml
 from pydantic import ValidationError
 
 import simulator
@@ -92,6 +93,21 @@ def library_scenario(name: str) -> Scenario:
     """A library scenario, loaded and checked once per file version."""
     path = library()[name]
     return _library_scenario(str(path), path.stat().st_mtime)
+
+
+def library_by_dataset() -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Library scenario names by the dataset they run on, and the files that
+    do not load (name -> message), so a page can offer only what runs."""
+    by_dataset: dict[str, list[str]] = {}
+    failed: dict[str, str] = {}
+    for name in library():
+        try:
+            scenario = library_scenario(name)
+        except USER_ERRORS as exc:
+            failed[name] = error_text(exc)
+            continue
+        by_dataset.setdefault(scenario.dataset.name, []).append(name)
+    return by_dataset, failed
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -188,4 +204,16 @@ def show_error(exc: BaseException, what: str = "This input") -> None:
     st.error(f"{what} could not be used: {error_text(exc)}", icon=":material/error:")
 
 
-USER_ERRORS = (simulator.SimulatorError, ValidationError, ValueError, KeyError)
+#: Errors a user can cause (bad file, bad option); shown as a message, never a traceback.
+#: yaml.YAMLError: the scenario reader lets a few reader errors (e.g. a NUL
+#: character) through as plain PyYAML errors.
+USER_ERRORS = (simulator.SimulatorError, ValidationError, ValueError, KeyError, yaml.YAMLError)
+
+
+def upload_text(upload) -> str:
+    """An uploaded file as text; a clear error if it is not UTF-8."""
+    try:
+        return upload.getvalue().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{upload.name} is not a UTF-8 text file (byte {exc.start} cannot be "
+                         "read); save the scenario as plain UTF-8 YAML") from None

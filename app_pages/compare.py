@@ -9,11 +9,24 @@ st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
            "(the status quo unless the scenario names another).")
 
-library = app.library()
-if len(library) < 2:
-    st.warning("The scenario library (scenarios/*.yaml) needs at least two scenarios to compare.")
+by_dataset, failed = app.library_by_dataset()
+if failed:
+    with st.expander(f"{len(failed)} library scenario(s) could not be loaded"):
+        for name, message in failed.items():
+            st.markdown(f"- **{name}**: {message}")
+datasets = sorted((d for d, names in by_dataset.items() if len(names) >= 2),
+                  key=lambda d: (d != app.DEFAULT_DATASET, d))
+if not datasets:
+    st.warning("The scenario library (scenarios/*.yaml) needs at least two scenarios on the "
+               "same dataset to compare.")
     st.stop()
-names = list(library)
+
+app.seed("c_dataset", "dataset", datasets)
+st.session_state.setdefault("c_dataset", datasets[0])
+top = st.columns([1, 3, 2])
+dataset = top[0].selectbox("Dataset", datasets, key="c_dataset",
+                           help="Only scenarios written for this dataset are offered.")
+names = by_dataset[dataset]
 
 
 def parse_list(text: str) -> list[str]:
@@ -24,15 +37,11 @@ def parse_list(text: str) -> list[str]:
 
 
 app.seed("c_scenarios", "scenarios", parse=parse_list)
-st.session_state.setdefault("c_scenarios", names[:3] if len(names) >= 3 else names[:2])
-datasets = app.dataset_names()
-app.seed("c_dataset", "dataset", datasets)
-st.session_state.setdefault("c_dataset", datasets[0])
-
-top = st.columns([3, 1, 2])
-chosen = top[0].multiselect("Scenarios (two to four)", names, key="c_scenarios",
+if any(n not in names for n in st.session_state.get("c_scenarios", [])):
+    del st.session_state["c_scenarios"]  # another dataset was chosen
+st.session_state.setdefault("c_scenarios", names[:3])
+chosen = top[1].multiselect("Scenarios (two to four)", names, key="c_scenarios",
                             max_selections=4)
-dataset = top[1].selectbox("Dataset", datasets, key="c_dataset")
 try:
     fed = app.federation(dataset)
 except app.USER_ERRORS as exc:
@@ -43,7 +52,7 @@ app.seed("c_year", "year", years)
 if st.session_state.get("c_year") not in years:
     st.session_state["c_year"] = years[-1]
 year = top[2].select_slider("Financial year", years, key="c_year")
-app.share(scenarios=",".join(chosen), dataset=dataset, year=year)
+app.share(dataset=dataset, scenarios=",".join(chosen), year=year)
 
 if len(chosen) < 2:
     st.info("Pick at least two scenarios.")
@@ -53,8 +62,8 @@ results, failed = {}, False
 for name in chosen:
     try:
         scenario = app.library_scenario(name)
-        options = scenario.dataset.options if scenario.dataset.name == dataset else {}
-        results[name] = app.run(app.on_data(scenario, dataset, dict(options), year))
+        results[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
+                                            year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
         failed = True

@@ -42,7 +42,7 @@ try:
             st.info("Upload a scenario file (YAML) in the sidebar, or pick one from the library. "
                     "The Scenario editor page shows the format.")
             st.stop()
-        base = app.text_scenario(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
+        base = app.text_scenario(app.upload_text(upload), upload.name)
     elif library:
         base = app.library_scenario(chosen)
     else:

@@ -544,12 +544,14 @@ def summary_metrics(summary: pd.DataFrame, currency: str, year: str) -> list[dic
             "help": f"{label} of resources per head across regions, population-weighted "
                     f"(a ratio, no unit; {meaning}).",
         })
+    closed = float(row["capacity_gap_closed"])
     items.append({
         "key": "capacity_gap_closed", "label": f"Capacity gap closed, {year}",
-        "value": f"{100 * float(row['capacity_gap_closed']):.1f}%",
+        "value": f"{100 * closed:.1f}%" if np.isfinite(closed) else "n/a (no gap)",
         "delta": None, "delta_color": "off",
         "help": "Share of the regions' fiscal-capacity gap below the national average per "
-                "head that the steps close (percent).",
+                "head that the steps close (percent); n/a when there is no gap (e.g. "
+                "nothing devolved).",
     })
     return items
 

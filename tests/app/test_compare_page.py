@@ -1,0 +1,66 @@
+"""Compare page: system figures and winners/losers equal each scenario's engine result."""
+
+import pytest
+
+from simulator.scenario import load_scenario, run_scenario
+
+from app_helpers import assert_ok, frame_with, open_page
+
+YEAR = "2024-25"
+
+
+def check(at, library, names, year=YEAR):
+    system = frame_with(at, "Measure")
+    changes = frame_with(at, "region").set_index("code")
+    for name in names:
+        result = run_scenario(load_scenario(library[name]), year=year)
+        summary = result.summary().set_index("year").loc[year]
+        for key, value in summary.items():
+            shown = system.loc[key, name]
+            assert shown == pytest.approx(value, nan_ok=True), (name, key)
+        truth = result.by_region().set_index("code")["change_per_head_gbp"]
+        for code, value in truth.items():
+            assert changes.loc[code, name] == pytest.approx(value), (name, code)
+    assert set(names) <= set(changes.columns)
+
+
+def test_default_comparison(library):
+    at = open_page("compare")
+    assert_ok(at)
+    names = at.multiselect(key="c_scenarios").value
+    assert 2 <= len(names) <= 4
+    check(at, library, names)
+    charts = at.get("plotly_chart")
+    assert len(charts) == len(names) + 1  # a map each and the Lorenz curves
+    assert any(f"GBP per head, {YEAR}" in s.value for s in at.subheader)
+
+
+def test_two_scenarios_another_year(library):
+    at = open_page("compare")
+    names = ["income_tax_gap_fill_75", "german_symmetric"]
+    at.multiselect(key="c_scenarios").set_value(names).run()
+    at.select_slider(key="c_year").set_value("2015-16").run()
+    assert_ok(at)
+    check(at, library, names, "2015-16")
+    assert at.query_params["scenarios"] == ",".join(names)
+
+
+def test_from_the_url(library):
+    names = ["status_quo", "swiss_minimum_guarantee"]
+    at = open_page("compare", scenarios=",".join(names), year="2020-21")
+    assert_ok(at)
+    assert at.multiselect(key="c_scenarios").value == names
+    check(at, library, names, "2020-21")
+
+
+def test_one_scenario_asks_for_another(library):
+    at = open_page("compare")
+    at.multiselect(key="c_scenarios").set_value(["status_quo"]).run()
+    assert_ok(at)
+    assert any("at least two" in i.value for i in at.info)
+
+
+def test_bad_url_list_is_ignored(library):
+    at = open_page("compare", scenarios="status_quo,nope")
+    assert_ok(at)
+    assert at.warning

@@ -1,0 +1,187 @@
+"""Explore page: the figures shown are the engine's for the options chosen."""
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.scenario import load_scenario, run_scenario
+from simulator.steps import STEP_TYPES
+
+from app_helpers import assert_ok, frame_with, metric, number, open_page
+
+YEAR = "2024-25"
+
+
+def engine(library, name="income_tax_gap_fill_75", year=YEAR, **changes):
+    """The expected result, from the public scenario API."""
+    scenario = load_scenario(library[name])
+    if changes:
+        scenario = scenario.model_copy(update=changes)
+    return run_scenario(scenario, year=year)
+
+
+def assert_shows(at, result, year=YEAR):
+    """Metrics and the region table equal the engine's result."""
+    summary = result.summary().set_index("year").loc[year]
+    assert number(metric(at, "Gini").value) == pytest.approx(summary["gini_after"], abs=5e-4)
+    assert number(metric(at, "Gini").delta) == pytest.approx(
+        summary["gini_after"] - summary["gini_before"], abs=5e-4)
+    assert number(metric(at, "Theil").value) == pytest.approx(summary["theil_after"], abs=5e-5)
+    assert number(metric(at, "Cost to the centre").value) == pytest.approx(
+        summary["cost_to_centre_gbp_m"], abs=0.5)
+    closed = metric(at, "Capacity gap closed").value
+    if np.isfinite(summary["capacity_gap_closed"]):
+        assert number(closed) == pytest.approx(100 * summary["capacity_gap_closed"], abs=0.05)
+    else:
+        assert closed.startswith("n/a")
+    table = frame_with(at, f"After (GBP per head, {year})").set_index("Region")
+    truth = result.by_region().set_index("region")
+    for region in truth.index:
+        assert table.loc[region, f"After (GBP per head, {year})"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+        assert table.loc[region, f"Change (GBP per head, {year})"] == pytest.approx(
+            truth.loc[region, "change_per_head_gbp"])
+
+
+def test_default_scenario(library):
+    at = open_page("explore")
+    assert_ok(at)
+    assert at.selectbox(key="x_scenario").value == "income_tax_gap_fill_75"
+    assert_shows(at, engine(library))
+    assert len(at.get("plotly_chart")) == 3  # resources, map, marginal rates
+    assert at.query_params["scenario"] == "income_tax_gap_fill_75"
+    assert at.query_params["rate"] == "0.75"
+
+
+def test_rate_slider(library):
+    at = open_page("explore")
+    at.slider(key="x_opt_rate").set_value(0.5).run()
+    assert_ok(at)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    steps = [base.steps[0].model_copy(update={"rate": 0.5})]
+    assert_shows(at, engine(library, steps=steps))
+    assert at.query_params["rate"] == "0.5"
+
+
+def test_standard_slider(library):
+    at = open_page("explore")
+    at.slider(key="x_opt_fraction").set_value(0.9).run()
+    assert_ok(at)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    standard = base.steps[0].standard.model_copy(update={"fraction": 0.9})
+    assert_shows(at, engine(library, steps=[base.steps[0].model_copy(
+        update={"standard": standard})]))
+
+
+def test_devolving_another_tax_with_a_share(library):
+    at = open_page("explore")
+    at.multiselect(key="x_opt_taxes").select("vat").run()
+    at.slider(key="x_opt_share_vat").set_value(0.5).run()
+    assert_ok(at)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    devolution = {**base.devolution, "vat": simulator.TaxDevolution(share=0.5)}
+    assert_shows(at, engine(library, devolution=devolution))
+    assert "vat:0.5" in at.query_params["taxes"]
+
+
+def test_minimum_guarantee_and_its_floor(library):
+    at = open_page("explore")
+    at.toggle(key="x_opt_guarantee").set_value(True).run()
+    at.slider(key="x_opt_floor").set_value(80.0).run()
+    assert_ok(at)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    guarantee = STEP_TYPES["minimum_guarantee"](floor_index=80.0)
+    assert_shows(at, engine(library, steps=[*base.steps, guarantee]))
+
+
+def test_nothing_devolved_explains_the_missing_marginal_rates(library):
+    at = open_page("explore")
+    at.multiselect(key="x_opt_taxes").set_value([]).run()
+    at.slider(key="x_opt_rate").set_value(0.0).run()
+    assert_ok(at)
+    assert any("marginal rates" in i.value.lower() for i in at.info)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    assert_shows(at, engine(library, devolution={}, steps=[
+        base.steps[0].model_copy(update={"rate": 0.0})]))
+
+
+def test_another_scenario_and_year(library):
+    at = open_page("explore")
+    at.selectbox(key="x_scenario").set_value("german_symmetric").run()
+    at.select_slider(key="x_year").set_value("2019-20").run()
+    assert_ok(at)
+    assert_shows(at, engine(library, "german_symmetric", year="2019-20"), year="2019-20")
+
+
+def test_state_comes_from_the_url(library):
+    at = open_page("explore", scenario="income_tax_gap_fill_75", year="2019-20", rate="0.3",
+                   fraction="0.95")
+    assert_ok(at)
+    assert at.slider(key="x_opt_rate").value == pytest.approx(0.3)
+    base = load_scenario(library["income_tax_gap_fill_75"])
+    step = base.steps[0]
+    step = step.model_copy(update={"rate": 0.3, "standard": step.standard.model_copy(
+        update={"fraction": 0.95})})
+    assert_shows(at, engine(library, year="2019-20", steps=[step]), year="2019-20")
+
+
+def test_bad_url_values_are_ignored_with_a_warning(library):
+    at = open_page("explore", rate="lots", scenario="no_such_file", taxes="petrol:2")
+    assert_ok(at)
+    assert len(at.warning) == 3
+    assert_shows(at, engine(library))
+
+
+def test_teaching_dataset_has_no_map(library):
+    at = open_page("explore")
+    at.selectbox(key="x_dataset").set_value("teaching").run()
+    assert_ok(at)
+    assert any("No map" in i.value for i in at.info)
+    from simulator import presentation
+
+    scenario = load_scenario(library["income_tax_gap_fill_75"])
+    result = simulator.run(presentation.teaching_federation(), scenario.to_system())
+    assert_shows(at, result)
+
+
+GOOD_UPLOAD = b"""\
+name: my_upload
+dataset: uk_itl1
+year: 2024-25
+devolution: {income_tax: 0.5}
+block_grant: identifiable_expenditure
+steps:
+  - {type: symmetric, rate: 0.5}
+"""
+
+
+def test_uploaded_scenario(library):
+    at = open_page("explore")
+    at.selectbox(key="x_scenario").set_value("Upload a YAML file").run()
+    assert_ok(at)
+    assert at.info  # asks for a file
+    at.file_uploader(key="x_upload").upload("mine.yaml", GOOD_UPLOAD, "application/x-yaml")
+    at.run()
+    assert_ok(at)
+    from simulator.scenario import parse_scenario
+
+    assert_shows(at, run_scenario(parse_scenario(GOOD_UPLOAD.decode(), "mine.yaml")))
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"name: x\nsteps:\n  - {type: gap_fill, rate: 2}\n", ["Line 3", "steps[0].rate"]),
+    (b"name: [unclosed\n", ["Line", "YAML"]),
+    (b"\xff\xfe\x00binary", ["not a UTF-8 text file"]),
+    (b"name: x\x00\n", ["character"]),
+    (b"steps:\n  - type: no_such_step\n", ["steps[0]"]),
+])
+def test_bad_upload_gives_a_clear_message(content, words):
+    at = open_page("explore")
+    at.selectbox(key="x_scenario").set_value("Upload a YAML file").run()
+    at.file_uploader(key="x_upload").upload("bad.yaml", content, "application/x-yaml")
+    at.run()
+    assert not at.exception
+    assert at.error, "an error message is shown"
+    message = at.error[0].value
+    for word in words:
+        assert word in message

@@ -1,0 +1,84 @@
+"""Learn page: every mechanism on the teaching federation, numbers from the engine."""
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator import presentation
+from simulator.steps import STEP_TYPES
+
+from app_helpers import assert_ok, frame_with, open_page
+
+MECHANISMS = ["gap_fill", "symmetric", "minimum_guarantee", "needs_pool", "no_worse_off",
+              "change_limits", "horizontal_funding", "fixed_pool", "weight_population"]
+#: the page's default parameters of each mechanism, and what runs before it
+DEFAULTS = {
+    "gap_fill": {"rate": 0.75, "standard": {"fraction": 1.0}},
+    "symmetric": {"rate": 0.63},
+    "minimum_guarantee": {"floor_index": 70.0, "target_index": 86.5,
+                          "marginal_rate_at_floor": 0.9},
+    "needs_pool": {"pool_per_head": 1000.0},
+    "no_worse_off": {},
+    "change_limits": {"floor_change": -0.02, "cap_change": 0.05, "self_financing": False},
+    "horizontal_funding": {"share": 1.0},
+    "fixed_pool": {"amount_per_head": 500.0, "method": "equal_per_head"},
+    "weight_population": {"weights": {"N": 1.35}},
+}
+
+
+def engine(kind, tax="income_tax", share=1.0):
+    fed = presentation.teaching_federation()
+    earlier = ([STEP_TYPES["gap_fill"](rate=1.0)] if kind in ("horizontal_funding", "fixed_pool")
+               else [])
+    system = simulator.System(devolution={tax: share}, block_grant="identifiable_expenditure",
+                              need_index="need_index",
+                              steps=earlier + [STEP_TYPES[kind].model_validate(DEFAULTS[kind])])
+    return simulator.run(fed, system)
+
+
+@pytest.mark.parametrize("kind", [k for k in MECHANISMS if k in STEP_TYPES])
+def test_each_mechanism_matches_the_engine(kind):
+    at = open_page("learn", mechanism=kind)
+    assert_ok(at)
+    assert at.selectbox(key="l_step").value == kind
+    result = engine(kind)
+    table = frame_with(at, "Resources after (GBP/head)").set_index("Region")
+    truth = result.by_region().set_index("region")
+    for region in truth.index:
+        assert table.loc[region, "Resources after (GBP/head)"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+    assert at.latex, "formulas are shown"
+    assert at.get("plotly_chart")
+
+
+def test_gap_fill_formula_has_the_engines_numbers():
+    at = open_page("learn", mechanism="gap_fill", region="Eastvale")
+    assert_ok(at)
+    result = engine("gap_fill")
+    i = result.federation.codes.index("E")
+    transfer = float(np.asarray(result.state.transfers[-1][1]).reshape(-1)[i])
+    latex = " ".join(l.value for l in at.latex)
+    assert presentation.tex_money(transfer) in latex
+    assert presentation.tex_money(2000) in latex  # Eastvale's income tax per head (c_i)
+
+
+def test_devolution_widgets():
+    at = open_page("learn")
+    at.selectbox(key="l_tax").set_value("vat").run()
+    at.slider(key="l_share").set_value(0.5).run()
+    assert_ok(at)
+    fed = presentation.teaching_federation()
+    start = simulator.run(fed, simulator.System(
+        devolution={"vat": 0.5}, block_grant="identifiable_expenditure")).state
+    capacity = float(np.asarray(start.fiscal_capacity).reshape(-1)[0])  # Northmoor
+    assert presentation.tex_money(capacity) in at.latex[0].value
+    assert at.query_params["tax"] == "vat"
+    assert at.query_params["share"] == "0.5"
+
+
+def test_inconsistent_parameters_give_a_message():
+    at = open_page("learn", mechanism="minimum_guarantee")
+    at.slider(key="l_mg_floor").set_value(90.0).run()
+    at.slider(key="l_mg_target").set_value(80.0).run()
+    assert not at.exception
+    assert at.error and "floor_index" in at.error[0].value

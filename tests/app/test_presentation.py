@@ -1,0 +1,139 @@
+"""simulator.presentation: formatting helpers only reshape the engine's numbers."""
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import metrics, presentation
+from simulator.steps import GapFill, STEP_TYPES
+
+
+@pytest.fixture(scope="module")
+def result():
+    fed = presentation.teaching_federation()
+    system = simulator.System(devolution={"income_tax": 1.0}, block_grant="identifiable_expenditure",
+                              steps=[GapFill(rate=0.75)])
+    return simulator.run(fed, system)
+
+
+def test_teaching_federation_is_round():
+    fed = presentation.teaching_federation()
+    assert fed.codes == ("N", "E", "S", "W", "C")
+    per_head = fed.revenue_per_head()[0, fed.taxes.index("income_tax")]
+    assert per_head.tolist() == [1500, 2000, 2500, 3000, 5000]
+
+
+def test_resource_components_add_up_to_resources(result):
+    for state in (result.state, result.baseline):
+        parts = presentation.resource_components(state, result.federation)
+        total = sum(parts.values())
+        np.testing.assert_allclose(total, (state.resources / state.population)[-1])
+    assert list(presentation.resource_components(result.state, result.federation)) == [
+        "Block grant", "Own revenue", "Gap-fill"]
+
+
+def test_lorenz_curve_area_gives_the_engines_gini(result):
+    frame = result.by_region()
+    x, y = presentation.lorenz_curve(frame["resources_per_head_gbp"], frame["population"])
+    assert (x[0], y[0], x[-1], y[-1]) == (0, 0, 1, 1)
+    assert np.all(np.diff(x) > 0) and np.all(np.diff(y) >= 0)
+    area = np.trapezoid(y, x)
+    gini = metrics.gini(frame["resources_per_head_gbp"].to_numpy(), frame["population"].to_numpy())
+    assert 1 - 2 * area == pytest.approx(float(gini))
+
+
+def test_summary_metrics_show_the_summary(result):
+    summary = result.summary()
+    cards = {c["key"]: c for c in presentation.summary_metrics(summary, "GBP", "2024-25")}
+    row = summary.iloc[0]
+    assert cards["gini"]["value"] == f"{row['gini_after']:.3f}"
+    assert cards["cost_to_centre"]["value"] == f"GBP {row['cost_to_centre_gbp_m']:,.0f} m"
+    assert all("2024-25" in c["label"] for c in cards.values())
+    nan = summary.assign(capacity_gap_closed=np.nan)
+    cards = {c["key"]: c for c in presentation.summary_metrics(nan, "GBP", "2024-25")}
+    assert cards["capacity_gap_closed"]["value"].startswith("n/a")
+
+
+def test_key_options_round_trip():
+    system = simulator.System(devolution={"income_tax": {"share": 1.0, "own_rate": True}},
+                              steps=[GapFill(rate=0.75, label="x")])
+    options = presentation.key_options(system)
+    assert options["devolution"] == {"income_tax": 1.0}
+    assert options["rate"] == 0.75 and options["guarantee"] is False
+    changed = presentation.with_key_options(
+        system, devolution={"income_tax": 0.5, "vat": 1.0}, rate=0.4, standard_fraction=0.9,
+        guarantee=True, floor_index=75.0)
+    assert changed.devolution["income_tax"].own_rate is True  # other settings kept
+    assert changed.devolution["income_tax"].share == 0.5
+    assert changed.devolution["vat"].share == 1.0
+    assert changed.steps[0].rate == 0.4 and changed.steps[0].label == "x"
+    assert changed.steps[0].standard.fraction == 0.9
+    assert changed.steps[1].type == "minimum_guarantee" and changed.steps[1].floor_index == 75
+    removed = presentation.with_key_options(changed, devolution={}, guarantee=False)
+    assert removed.devolution == {} and [s.type for s in removed.steps] == ["gap_fill"]
+    added = presentation.with_key_options(simulator.System(), rate=0.5)
+    assert [s.type for s in added.steps] == ["gap_fill"] and added.steps[0].rate == 0.5
+
+
+def test_key_options_validate():
+    system = simulator.System(steps=[STEP_TYPES["minimum_guarantee"]()])
+    with pytest.raises(ValueError, match="floor_index"):
+        presentation.with_key_options(system, guarantee=True, floor_index=95.0)
+
+
+def test_money_and_latex_formats():
+    assert presentation.money(1234.4) == "£1,234"
+    assert presentation.money(-2.5e9) == "-£2.50 bn"
+    assert presentation.money(float("nan")) == "n/a"
+    assert presentation.tex_money(1500) == r"\pounds\,1{,}500"
+    assert presentation.tex_money(-3.6e9) == r"-\pounds\,3.60\,\text{bn}"
+    assert presentation.tex_people(2e6) == r"2.0\,\text{m}"
+
+
+def test_geojson_data_url_decodes_to_the_same_features():
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "A"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}
+    url = presentation.geojson_data_url(geojson)
+    head, body = url.split(",", 1)
+    assert head == "data:application/geo+json;base64"
+    assert json.loads(base64.b64decode(body)) == geojson
+
+
+def test_change_map_uses_codes_and_a_centred_scale(result):
+    frame = result.by_region()
+    fig = presentation.change_map(frame, "data:x", "change_per_head_gbp", title="t", unit="GBP")
+    trace = fig.data[0]
+    assert list(trace.locations) == list(frame["code"])
+    assert trace.zmid == 0 and trace.zmin == -trace.zmax
+    assert fig.layout.geo.fitbounds == "locations"
+
+
+def test_winners_losers_and_system_table(result):
+    frames = {"a": result.by_region(), "b": result.by_region()}
+    table = presentation.winners_losers(frames, "GBP", "2024-25")
+    assert list(table.columns) == ["code", "region", "a", "b"]
+    np.testing.assert_allclose(table["a"], frames["a"]["change_per_head_gbp"])
+    system = presentation.system_table({"a": result.summary()}, "GBP", "2024-25")
+    assert system.loc["gini_after", "a"] == pytest.approx(result.summary()["gini_after"][0])
+    assert system.loc["gini_after", "Measure"].endswith("2024-25")
+
+
+def test_revenue_table_totals():
+    fed = presentation.teaching_federation()
+    table = presentation.revenue_table(fed, "2024-25").set_index("code")
+    assert table.loc["N", "Total"] == pytest.approx(1500 + 2000 + 400)
+
+
+def test_problems_table():
+    from simulator.scenario import ScenarioError, parse_scenario
+
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario("name: x\nsteps:\n  - {type: gap_fill, rate: 3}\n", "s.yaml")
+    table = presentation.problems_table(caught.value.problems)
+    assert list(table.columns) == ["Line", "Column", "Field", "Message"]
+    assert table.loc[0, "Line"] == 3 and table.loc[0, "Field"] == "steps[0].rate"
