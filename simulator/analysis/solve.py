@@ -286,7 +286,8 @@ def solve_self_financing(scenario: Scenario, parameter: str | None = None, *,
 
     if status == "never_met":
         costs = centre_cost(evaluator.evaluate(xs[:, None])) / 1e6
-        best = int(np.argmin(costs))
+        # the largest value at the lowest cost (a capped contribution stops falling)
+        best = int(np.flatnonzero(costs <= costs.min() + tolerance / 1e6)[-1])
         paid_in = flows(float(xs[best]))[1]
         reason = (f"cannot be met: even at {_label(p)} {xs[best]:g} the centre still pays "
                   f"{cur} {costs[best]:,.0f} m a year ({what}); contributing regions pay in "
