@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
 
-__all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax"]
+__all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax", "devolve"]
 
 
 class TaxDevolution(BaseModel):
@@ -87,28 +87,7 @@ def devolved_revenue(
         ``centre_loss`` is the devolved revenue at common rates before any base
         response (what the centre gives up).
     """
-    shape = revenue.shape[:-2] + revenue.shape[-1:]
-    capacity = np.zeros(shape)
-    own = np.zeros(shape)
-    lost = np.zeros(shape)
-    for tax, assignment in devolution.items():  # loop over taxes, never regions
-        if tax not in taxes:
-            raise ConfigurationError(f"devolved tax {tax!r} is not in the dataset; "
-                                     f"known: {', '.join(taxes)}")
-        if assignment.share == 0:
-            continue
-        raised = revenue[..., taxes.index(tax), :]
-        if tax in tax_base:
-            base = tax_base[tax]
-            rate = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True)
-            standard = rate * base
-        else:
-            standard = raised
-        growth = 1.0 + assignment.rate_change_array(codes)
-        response = growth ** (-assignment.base_elasticity)
-        capacity = capacity + assignment.share * standard * response
-        own = own + assignment.share * raised * growth * response
-        lost = lost + assignment.share * raised
+    capacity, own, lost, _ = devolve(codes, taxes, revenue, tax_base, devolution)
     return capacity, own, lost
 
 
@@ -127,6 +106,28 @@ def devolved_capacity_by_tax(
     ``FiscalState.capacity_by_tax`` (Canada's natural resources, Germany's
     municipal taxes).
     """
+    parts = devolve(codes, taxes, revenue, tax_base, devolution)[3]
+    return {tax: _owned(part) for tax, part in parts.items()}
+
+
+def devolve(
+    codes: tuple[str, ...],
+    taxes: tuple[str, ...],
+    revenue: np.ndarray,
+    tax_base: Mapping[str, np.ndarray],
+    devolution: Mapping[str, TaxDevolution],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """:func:`devolved_revenue` and :func:`devolved_capacity_by_tax` in one pass.
+
+    Returns ``(fiscal_capacity, own_revenue, centre_loss, capacity_by_tax)``.
+    The first three are new arrays; a part of ``capacity_by_tax`` may share
+    memory with the input revenue or with ``fiscal_capacity`` (treat it as
+    read-only).  A factor that is exactly 1 (a share of 1, no rate change, no
+    base response) is not multiplied in: same numbers, fewer passes over
+    large arrays (Monte-Carlo draws, sweeps).
+    """
+    shape = revenue.shape[:-2] + revenue.shape[-1:]
+    capacity = own = lost = None
     parts: dict[str, np.ndarray] = {}
     for tax, assignment in devolution.items():  # loop over taxes, never regions
         if tax not in taxes:
@@ -137,9 +138,44 @@ def devolved_capacity_by_tax(
         raised = revenue[..., taxes.index(tax), :]
         if tax in tax_base:
             base = tax_base[tax]
-            standard = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True) * base
+            rate = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True)
+            standard = rate * base
         else:
             standard = raised
-        response = (1.0 + assignment.rate_change_array(codes)) ** (-assignment.base_elasticity)
-        parts[tax] = assignment.share * standard * response
-    return parts
+        # growth = 1 + delta, response = growth ** -epsilon; None where exactly 1
+        change = assignment.rate_change
+        unit = (all(c == 0 for c in change.values()) if isinstance(change, dict)
+                else change == 0)
+        growth = None if unit else 1.0 + assignment.rate_change_array(codes)
+        response = (None if growth is None or assignment.base_elasticity == 0
+                    else growth ** (-assignment.base_elasticity))
+        share = None if assignment.share == 1 else assignment.share
+        # the same products as share * x * growth * response, left to right
+        parts[tax] = _times(standard, share, response)
+        capacity = _plus(capacity, parts[tax], shape)
+        own = _plus(own, _times(raised, share, growth, response), shape)
+        lost = _plus(lost, _times(raised, share), shape)
+    if capacity is None:
+        return np.zeros(shape), np.zeros(shape), np.zeros(shape), parts
+    return _owned(capacity), _owned(own), _owned(lost), parts
+
+
+def _times(array: np.ndarray, *factors: float | np.ndarray | None) -> np.ndarray:
+    """``array`` times each factor in turn; a factor of None is exactly 1 and skipped."""
+    for factor in factors:
+        if factor is not None:
+            array = factor * array if np.ndim(factor) == 0 else array * factor
+    return array
+
+
+def _plus(total: np.ndarray | None, term: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``total + term``, starting from zeros of ``shape`` (0 + x is x exactly)."""
+    if total is not None:
+        return total + term
+    return term if np.shape(term) == shape else np.zeros(shape) + term
+
+
+def _owned(array: np.ndarray) -> np.ndarray:
+    """A new float array, never a view of the caller's input."""
+    array = np.asarray(array)
+    return array if array.flags.owndata and array.dtype == float else np.array(array, dtype=float)

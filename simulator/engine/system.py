@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validat
 from ..errors import ConfigurationError
 from ..federation import Federation
 from ..steps.base import Step, step_from_dict
-from .devolution import TaxDevolution, devolved_capacity_by_tax, devolved_revenue
+from .devolution import TaxDevolution, devolve
 from ..state import FiscalState
 
 __all__ = ["System", "EngineInputs", "initial_state", "simulate", "BlockGrantAdjustment"]
@@ -89,19 +89,24 @@ def initial_state(inputs: EngineInputs, system: System,
     ``baseline_resources`` (``(..., R)``, broadcast) are the resources each
     region had under the baseline; by default today's grant.
     """
-    capacity, own, lost = devolved_revenue(inputs.codes, inputs.taxes, inputs.revenue,
-                                           inputs.tax_base, system.devolution)
+    capacity, own, lost, by_tax = devolve(inputs.codes, inputs.taxes, inputs.revenue,
+                                          inputs.tax_base, system.devolution)
     population = np.asarray(inputs.population, dtype=float)
     shape = np.broadcast_shapes(capacity.shape, population.shape)
-    grant = np.zeros(shape) + _indicator(inputs, system.block_grant, default=0.0)
+    # read-only views where an input does not vary along the leading axes
+    # (0 + x is x: the same numbers as np.zeros(shape) + x, without the copy)
+    grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
+    grant = np.broadcast_to(grant, np.broadcast_shapes(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
         adjustment = lost.sum(axis=-1, keepdims=True) * population / population.sum(axis=-1, keepdims=True)
     elif system.block_grant_adjustment == "own_revenue":
         adjustment = lost
     else:
         adjustment = np.zeros(shape)
-    need = np.zeros(shape) + _indicator(inputs, system.need_index, default=1.0)
+    need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
+    need = np.broadcast_to(need, np.broadcast_shapes(need.shape, population.shape))
     need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
+    need = np.broadcast_to(need, np.broadcast_shapes(shape, need.shape))
     baseline = grant if baseline_resources is None else np.asarray(baseline_resources, float)
     try:
         baseline = np.broadcast_to(baseline, shape)
@@ -109,8 +114,6 @@ def initial_state(inputs: EngineInputs, system: System,
         raise ConfigurationError(
             f"baseline resources of shape {np.shape(baseline_resources)} do not match the "
             f"federation's shape {shape} (leading axes..., regions)") from None
-    by_tax = devolved_capacity_by_tax(inputs.codes, inputs.taxes, inputs.revenue,
-                                      inputs.tax_base, system.devolution)
     return FiscalState(
         codes=inputs.codes, population=np.broadcast_to(population, shape),
         equalisation_population=np.broadcast_to(population, shape),
