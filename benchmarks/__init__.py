@@ -1,0 +1,1 @@
+"""Benchmarks of the engine, sweeps, Monte-Carlo runs and the app (``make bench``)."""
