@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 import simulator
 from simulator import presentation
+from simulator.data import uk_itl1
 from simulator.scenario import DatasetSpec, Scenario, ScenarioError, load_scenario, parse_scenario
 from simulator.scenario.library import library_dir, library_scenarios
 from simulator.scenario.running import run_on, scenario_federation
@@ -27,7 +28,7 @@ DEFAULT_DATASET = "uk_itl1"
 DEFAULT_SCENARIO = "income_tax_gap_fill_75"
 #: Options of built-in datasets that change the data (dataset -> option -> choices).
 DATASET_OPTIONS: dict[str, dict[str, list[str]]] = {
-    "uk_itl1": {"north_sea": ["geographic", "population", "excluded"]},
+    "uk_itl1": {"north_sea": list(uk_itl1.NORTH_SEA_OPTIONS)},
 }
 
 

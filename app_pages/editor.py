@@ -71,7 +71,9 @@ with right:
     regions = presentation.region_table(tables["regions"], cur, last)
     st.dataframe(presentation.number_style(regions), hide_index=True, key="e_regions",
                  height=presentation.table_height(len(regions)) if len(regions) <= 20
-                 else "auto")
+                 else "auto",
+                 # a narrow column: short headers, the unit and year are in the heading
+                 column_config={c: c.split(" (")[0] for c in regions.columns})
 
 summary = tables["summary"]
 st.subheader(f"System figures ({last})")
