@@ -3,10 +3,13 @@
 Nothing here computes policy: every number comes from the engine (a
 :class:`~simulator.engine.result.Result`, a :class:`~simulator.state.FiscalState`
 or a :class:`~simulator.federation.Federation`) and is only reshaped, labelled
-with its unit and year, and drawn.  The two small exceptions are documented
-where they stand: :func:`lorenz_curve` (a descriptive statistic for a chart)
-and :func:`teaching_federation` (a made-up five-region federation for the
-Learn page).
+with its unit and year, and drawn.  The exceptions are documented where they
+stand: :func:`lorenz_curve` (a descriptive statistic for a chart),
+:func:`teaching_federation` (a made-up five-region federation for the Learn
+page), :func:`with_key_options` (edits a system's settings, never its
+results) and :func:`explain_step`, which reads a step's inputs from the
+engine state to substitute them into its documented formula (the result shown
+beside them is always the engine's).
 
 Colours are colour-blind safe: gains blue and losses orange (a blue/orange
 diverging scale, after ColorBrewer PuOr/RdBu), categories from Okabe & Ito.
@@ -23,15 +26,21 @@ from .federation import Federation
 from .state import FiscalState
 
 __all__ = [
-    "GAIN", "LOSS", "NEUTRAL", "DIVERGING", "OKABE_ITO", "source_colours",
-    "teaching_federation", "money", "per_head_label", "tax_label",
+    # palette and labels
+    "GAIN", "LOSS", "NEUTRAL", "DIVERGING", "OKABE_ITO", "source_colours", "tax_label",
+    "money", "per_head_label", "tex_money", "tex_people",
+    # figures and tables of results
     "resource_components", "resources_figure", "change_map", "geojson_data_url", "MAP_CONFIG",
-    "lorenz_curve", "lorenz_figure", "revenue_table", "revenue_figure",
-    "winners_losers", "region_table", "gain_loss_style", "system_table",
-    "system_table_style", "number_style", "table_height", "summary_metrics", "marginal_rates_figure", "key_options",
-    "with_key_options", "STARTER_SCENARIO", "teaching_federation", "federation_table",
-    "learn_table", "explain_devolution", "explain_step", "result_tables", "excel_bytes",
-    "problems_table",
+    "lorenz_curve", "lorenz_figure", "marginal_rates_figure", "summary_metrics",
+    "winners_losers", "region_table", "system_table", "system_table_style", "number_style",
+    "gain_loss_style", "table_height", "result_tables", "excel_bytes", "problems_table",
+    # data page
+    "revenue_table", "revenue_figure",
+    # explore page options
+    "key_options", "with_key_options", "STARTER_SCENARIO",
+    # learn page
+    "teaching_federation", "federation_table", "learn_table", "explain_devolution",
+    "explain_step",
 ]
 
 # ---------------------------------------------------------------- palette
@@ -82,12 +91,12 @@ def source_colours(sources: Sequence[str]) -> dict[str, str]:
 _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "CAD": "C$", "AUD": "A$", "CHF": "CHF "}
 
 
-def money(value: float, currency: str = "GBP", *, signed: bool = False, decimals: int = 0) -> str:
-    """``£1,234`` / ``£1.2 bn`` / ``£350 m``; large amounts in m or bn."""
+def money(value: float, currency: str = "GBP") -> str:
+    """``£1,234`` / ``£2.50 bn`` / ``£350 m``; large amounts in m or bn."""
     if value is None or not np.isfinite(value):
         return "n/a"
     symbol = _SYMBOLS.get(currency, currency + " ")
-    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    sign = "-" if value < 0 else ""
     size = abs(float(value))
     if size >= 1e9:
         body = f"{size / 1e9:,.2f} bn"
@@ -96,7 +105,7 @@ def money(value: float, currency: str = "GBP", *, signed: bool = False, decimals
     elif size >= 1e6:
         body = f"{size / 1e6:,.1f} m"
     else:
-        body = f"{size:,.{decimals}f}"
+        body = f"{size:,.0f}"
     return f"{sign}{symbol}{body}"
 
 
@@ -110,9 +119,10 @@ def teaching_federation() -> Federation:
     """Five made-up regions, one year, three taxes: small enough to follow by hand.
 
     Round numbers (population in millions, revenue per head in whole pounds) so
-    every formula on the Learn page can be checked with a pencil.  ``identifiable_expenditure``
-    is today's grant (GBP, total) and ``need_index`` a per-head need index;
-    tax and indicator names follow the UK dataset so library scenarios run on it.
+    every formula on the Learn page can be checked with a pencil.
+    ``identifiable_expenditure`` is today's grant (GBP, total) and
+    ``need_index`` a per-head need index; tax and indicator names follow the
+    UK dataset so library scenarios run on it.
     """
     codes = ["N", "E", "S", "W", "C"]
     names = ["Northmoor", "Eastvale", "Southport", "Westfield", "Capital"]
@@ -130,8 +140,8 @@ def teaching_federation() -> Federation:
         years=["2024-25"], population=population[None, :], taxes=list(per_head),
         revenue=revenue[None, :, :], indicators={"identifiable_expenditure": spending[None, :],
                                                  "need_index": need[None, :]},
-        units={"identifiable_expenditure": "GBP", "need_index": "index (mean 1)", "population": "persons",
-               "revenue": "GBP"},
+        units={"identifiable_expenditure": "GBP", "need_index": "index (mean 1)",
+               "population": "persons", "revenue": "GBP"},
         currency="GBP", source="Made-up teaching federation (round numbers, not real data).")
 
 
@@ -300,8 +310,7 @@ MAP_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","objects"
 
 
 def change_map(frame: pd.DataFrame, geojson: Mapping | str, value: str, *, title: str,
-               unit: str, height: int = 460, bound: float | None = None,
-               colorbar: bool = True):
+               unit: str, height: int = 460, bound: float | None = None):
     """Choropleth of ``frame[value]`` by ``frame['code']`` on a diverging
     blue (gain) / orange (loss) scale centred on zero, symmetric to ``bound``
     (default: the largest absolute value; pass one bound to compare maps).
@@ -315,15 +324,13 @@ def change_map(frame: pd.DataFrame, geojson: Mapping | str, value: str, *, title
     bound = bound if bound > 0 else 1.0
     fig = go.Figure(go.Choropleth(
         geojson=geojson, locations=frame["code"], z=values, featureidkey="properties.code",
-        text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound, zmid=0,
+        text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound,
         marker_line_color="#555", marker_line_width=0.5,
         colorbar=dict(title=dict(text=unit, side="top"), tickformat=",.0f", orientation="h",
                       y=-0.02, yanchor="top", len=0.9, thickness=14),
-        showscale=colorbar,
         hovertemplate="%{text}<br>%{z:,.0f} " + unit + "<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=70 if colorbar
-                                                               else 10))
+    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=70))
     return fig
 
 
@@ -791,8 +798,8 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
                 ("Engine result: resources after the step.",
                  rf"R'_i = {m(_one(after.resources, index))} \;(T_i = {m(T)})")]
     if kind == "horizontal_funding":
-        cost = sum(float(_row(np.atleast_1d(a))[-1]) for _, a in before.paid_by_centre)
-        return [("The centre's net cost $C$ of the earlier steps; strong regions pay a share $F$ of it.",
+        cost = float(np.asarray(before.centre_paid_by_steps).reshape(-1)[-1])
+        return [("The centre's net cost $C$ of the earlier steps; strong regions pay $F$ of it.",
                  rf"C = {m(cost)}, \quad F = \text{{share}} \times \max(0, C) = "
                  rf"{getattr(step, 'share', 1.0):g} \times {m(max(0.0, cost))}"),
                 ("Each region above the standard pays the same share $u$ of its excess.",

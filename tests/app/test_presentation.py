@@ -15,8 +15,8 @@ from simulator.steps import GapFill, STEP_TYPES
 @pytest.fixture(scope="module")
 def result():
     fed = presentation.teaching_federation()
-    system = simulator.System(devolution={"income_tax": 1.0}, block_grant="identifiable_expenditure",
-                              steps=[GapFill(rate=0.75)])
+    system = simulator.System(devolution={"income_tax": 1.0},
+                              block_grant="identifiable_expenditure", steps=[GapFill(rate=0.75)])
     return simulator.run(fed, system)
 
 
@@ -109,7 +109,7 @@ def test_change_map_uses_codes_and_a_centred_scale(result):
     fig = presentation.change_map(frame, "data:x", "change_per_head_gbp", title="t", unit="GBP")
     trace = fig.data[0]
     assert list(trace.locations) == list(frame["code"])
-    assert trace.zmid == 0 and trace.zmin == -trace.zmax
+    assert trace.zmin == -trace.zmax == -frame["change_per_head_gbp"].abs().max()
     assert fig.layout.geo.fitbounds == "locations"
 
 
