@@ -19,6 +19,7 @@ type                   class                       real system
 ``source_gap_fill``    :class:`SourceGapFill`      Canada, better of 0%/50% resources
 ``capacity_cap``       :class:`CapacityCap`        Canada, fiscal capacity cap
 ``family_equalisation`` :class:`FamilyEqualisation` Germany, Zu-/Abschlaege and BEZ
+``targeted_fund``      :class:`TargetedFund`       UK, place-based funds for highest need
 =====================  ==========================  ======================================
 """
 
@@ -36,9 +37,11 @@ from .no_worse_off import NoWorseOff
 from .source_gap_fill import SourceGapFill
 from .standard import Standard
 from .symmetric import Symmetric
+from .targeted_fund import TargetedFund
 from .weight_population import WeightPopulation
 
 __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
            "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
            "HorizontalFunding", "FixedPool", "Lagged", "SourceGapFill", "CapacityCap",
            "FamilyEqualisation"]
+__all__ += ["TargetedFund"]
