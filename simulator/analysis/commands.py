@@ -130,10 +130,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(cli.format_table(list(grids) + [h for _, h, _ in columns],
                            [[f"{row[p]:.6g}" for p in grids] + [f.format(row[k]) for k, _, f in columns]
                             for _, row in shown.iterrows()], "r" * (len(grids) + len(columns))))
-    best = frame.loc[frame[args.metric].idxmin() if args.metric != "min_index"
-                     else frame[args.metric].idxmax()]
+    column = f"{args.metric}_{c}_m" if f"{args.metric}_{c}_m" in frame.columns else args.metric
+    best = frame.loc[frame[column].idxmin() if args.metric != "min_index"
+                     else frame[column].idxmax()]
     print(f"\n{'highest' if args.metric == 'min_index' else 'lowest'} {args.metric}: "
-          f"{best[args.metric]:.4g} at " + ", ".join(f"{p} = {best[p]:.6g}" for p in grids))
+          f"{best[column]:,.4g}{f' {cur} m' if column != args.metric else ''} at "
+          + ", ".join(f"{p} = {best[p]:.6g}" for p in grids) + f" ({year})")
     if out is not None:
         table = result.by_region() if args.by_region else result.points()
         _write_table(table, out)
@@ -178,7 +180,7 @@ def _write_table(table, out: Path) -> None:
         elif out.suffix.lower() == ".xlsx":
             table.to_excel(out, index=False)
         else:
-            table.to_json(out, orient="records", indent=1)
+            table.to_json(out, orient="records", indent=1, double_precision=15)
     except OSError as error:
         raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
 

@@ -62,7 +62,8 @@ def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bo
             client.close()
         return
     cluster = LocalCluster(n_workers=n_workers, processes=processes,
-                           threads_per_worker=threads_per_worker, dashboard_address=None)
+                           threads_per_worker=threads_per_worker, dashboard_address=None,
+                           scheduler_kwargs={"dashboard_address": ":0"})  # no fixed port
     client = Client(cluster)
     try:
         yield client

@@ -145,3 +145,34 @@ def test_grid_syntax_errors():
         with pytest.raises(ConfigurationError):
             grid_values(bad)
 
+
+
+def test_cli_sweep(capsys, tmp_path, library):
+    from simulator.cli import main
+
+    html = tmp_path / "heat.html"
+    out = tmp_path / "regions.json"
+    code = main(["sweep", "income_tax_gap_fill_75", "--param", "steps[0].rate=0:1:6",
+                 "--param", "devolution.income_tax.share=0.5,1", "--html", str(html),
+                 "--out", str(out), "--by-region", "--metric", "cost_to_centre"])
+    stdout, err = capsys.readouterr()
+    assert code == 0 and "12 points" in stdout and "lowest cost_to_centre" in stdout
+    assert html.read_text(encoding="utf-8").count("heatmap") >= 1
+    import pandas as pd
+
+    regions = pd.read_json(out)
+    assert len(regions) == 12 * 12
+    result = sweep(library["income_tax_gap_fill_75"],
+                   {"steps[0].rate": "0:1:6", "devolution.income_tax.share": [0.5, 1]})
+    np.testing.assert_allclose(regions["resources_per_head_gbp"],
+                               result.by_region()["resources_per_head_gbp"], rtol=1e-13)
+    for argv, message in ((["--param", "steps[0].rate"], "use PATH=GRID"),
+                          (["--param", "steps[0].rate=0:1.5:4"], "out of range"),
+                          (["--param", "steps[0].rate=0:1:4", "--out", "x.txt"], "unknown format"),
+                          (["--param", "steps[0].rate=0:1:4", "--metric", "nope"], "known metrics")):
+        code = main(["sweep", "income_tax_gap_fill_75", *argv])
+        _, err = capsys.readouterr()
+        assert code == 2 and message in err and "Traceback" not in err
+    code = main(["sweep", "income_tax_gap_fill_75", "--param", "steps[0].rate=0:1:5", "--progress"])
+    _, err = capsys.readouterr()
+    assert code == 0 and "100%" in err and "5/5 points" in err
