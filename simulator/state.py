@@ -74,12 +74,21 @@ class FiscalState:
 
     # ------------------------------------------------------------ derived
     @property
+    def _shape(self) -> tuple[int, ...]:
+        return np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape)
+
+    @property
     def total_transfers(self) -> np.ndarray:
-        """Sum of every step's transfer so far ``(..., R)``."""
-        total = np.zeros(np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape))
-        for _, amount in self.transfers:
+        """Sum of every step's transfer so far ``(..., R)`` (read-only when it is
+        a step's own array, i.e. after one step)."""
+        shape = self._shape
+        if not self.transfers:
+            return np.zeros(shape)
+        # 0 + t1 + t2 ... without the zeros: the same sums, one pass fewer
+        total = np.asarray(self.transfers[0][1], dtype=float)
+        for _, amount in self.transfers[1:]:
             total = total + amount
-        return total
+        return np.broadcast_to(total, np.broadcast_shapes(shape, total.shape))
 
     @property
     def equalised_capacity(self) -> np.ndarray:
@@ -87,13 +96,20 @@ class FiscalState:
 
         This is what the next step equalises: Germany's supplementary grants,
         for instance, are computed on capacity after the horizontal step.
+        Before any transfer it is a read-only view of the fiscal capacity.
         """
+        if not self.transfers:
+            return np.broadcast_to(self.fiscal_capacity, self._shape)
         return self.fiscal_capacity + self.total_transfers
 
     @property
     def resources(self) -> np.ndarray:
         """Block grant + own revenue + all transfers ``(..., R)``."""
-        return self.block_grant + self.own_revenue + self.total_transfers
+        before = self.block_grant + self.own_revenue
+        if not self.transfers:
+            shape = np.broadcast_shapes(self._shape, before.shape)
+            return before if before.shape == shape else np.broadcast_to(before, shape)
+        return before + self.total_transfers
 
     def measure(self, kind: str) -> np.ndarray:
         """The amount a step equalises ``(..., R)``.
