@@ -114,7 +114,7 @@ class CapacityCap(Step):
                      / population.sum(axis=-1, keepdims=True))
             level = np.where(share < self.population_threshold, lowest, average)
         excess = np.maximum(0.0, base + transfer / population - level) * population
-        cut = np.where(transfer > 0, -np.minimum(transfer, excess), 0.0)
+        cut = np.where(transfer > 0, -np.minimum(transfer, excess), 0.0) + 0.0  # no -0
         return {"base": base, "transfer": transfer / population,
                 "reference": reference / population, "recipient": recipient,
                 "level": level, "cut": cut}
