@@ -46,3 +46,14 @@ def random_two_family_inputs(seed: int, n_regions: int, leading: tuple[int, ...]
 
 seeds = st.integers(0, 2**31 - 1)
 region_counts = st.integers(2, 12)
+
+
+def load_script(name: str):
+    """A module from ``scripts/`` (the validation table, the dataset builder)."""
+    import importlib.util
+
+    path = ROOT / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_scripts_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
