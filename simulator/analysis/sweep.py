@@ -273,12 +273,11 @@ class Evaluator:
     """
 
     def __init__(self, scenario: Scenario, parameters: Sequence[str | Parameter] = (),
-                 year: str | list[str] | None = None,
-                 federation: Federation | None = None):
+                 year: str | list[str] | None = None):
         refuse_projection(scenario)
         self.scenario = scenario
         self.year = year
-        self.federation = federation if federation is not None else scenario_federation(scenario, year)
+        self.federation = scenario_federation(scenario, year)
         self.system = scenario.to_system()
         self.parameters = tuple(p if isinstance(p, Parameter) else parse_parameter(p, self.system)
                                 for p in parameters)

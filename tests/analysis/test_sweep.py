@@ -176,3 +176,29 @@ def test_cli_sweep(capsys, tmp_path, library):
     code = main(["sweep", "income_tax_gap_fill_75", "--param", "steps[0].rate=0:1:5", "--progress"])
     _, err = capsys.readouterr()
     assert code == 0 and "100%" in err and "5/5 points" in err
+
+
+def test_several_years_and_a_lagged_step(library):
+    scenario = library["income_tax_gap_fill_75"]
+    years = ["2022-23", "2023-24", "2024-25"]
+    result = sweep(scenario, {"steps[0].rate": [0.25, 1.0]}, year=years)
+    assert result.resources_per_head.shape == (2, 3, 12)
+    reference = run_scenario(variant(scenario, "steps[0].rate", 0.25), year=years)
+    np.testing.assert_allclose(result.resources_per_head[0], reference.resources_per_head,
+                               rtol=1e-12)
+    assert list(result.points()["year"][:3]) == years
+    data = scenario.model_dump(exclude_unset=True)
+    data["steps"] = [{"type": "lagged", "lag": 1, "weights": [0.5, 0.5], "step": data["steps"][0]}]
+    lagged = type(scenario).model_validate(data)
+    swept = sweep(lagged, {"steps[0].step.rate": [0.5]}, year=years)
+    reference = run_scenario(variant(lagged, "steps[0].step.rate", 0.5), year=years)
+    np.testing.assert_allclose(swept.resources_per_head[0], reference.resources_per_head, rtol=1e-12)
+
+
+def test_a_scenario_with_a_projection_is_refused_as_run_refuses_it(library):
+    from simulator.scenario import ScenarioError
+
+    scenario = library["income_tax_gap_fill_75"].model_copy(
+        update={"projection": {"end_year": "2030-31"}})
+    with pytest.raises(ScenarioError, match="projections are not yet supported"):
+        sweep(scenario, {"steps[0].rate": [0.5]})
