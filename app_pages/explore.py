@@ -61,12 +61,13 @@ with st.sidebar:
     dataset = st.selectbox("Dataset", names, key="x_dataset",
                            help="The scenario's own dataset is chosen first.")
     st.caption(app.dataset_description(dataset))
-    options = {}
+    # the scenario's own dataset options (e.g. a data vintage), some of them on widgets
+    options = dict(base.dataset.options) if base.dataset.name == dataset else {}
     for option, values in app.DATASET_OPTIONS.get(dataset, {}).items():
         key = f"x_{option}"
         app.seed(key, option, values)
-        own = base.dataset.options.get(option) if base.dataset.name == dataset else None
-        st.session_state.setdefault(key, own if own in values else values[0])
+        st.session_state.setdefault(key, options.get(option) if options.get(option) in values
+                                    else values[0])
         options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
                                    horizontal=True)
     try:
@@ -136,8 +137,11 @@ with st.container(border=True):
         st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
         fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
                              0.5, 1.5, step=0.01, key=K + "fraction",
+                             disabled=not own["has_standard"],
                              help="The per-head level the gap is measured against "
-                                  "(1 = the average; 0.9 = 90% of it).")
+                                  "(1 = the average; 0.9 = 90% of it)." if own["has_standard"]
+                             else "The scenario's symmetric step always equalises towards "
+                                  "the average.")
         app.seed(K + "guarantee", "guarantee", parse=lambda v: v == "1")
         st.session_state.setdefault(K + "guarantee", own["guarantee"])
         guarantee = st.toggle("Minimum guarantee", key=K + "guarantee",

@@ -441,7 +441,7 @@ def key_options(system: Any) -> dict[str, Any]:
 
     ``devolution`` (tax -> share); ``rate``, ``standard_kind`` and
     ``standard_fraction`` of the first gap-fill or symmetric step (rate None
-    without one); ``guarantee`` (a minimum guarantee step is present) and its
+    without one; ``has_standard`` False when that step has no standard); ``guarantee`` (a minimum guarantee step is present) and its
     ``floor_index`` and ``target_index``.
     """
     _, step = _first(system.steps, EQUALISING_TYPES)
@@ -454,6 +454,7 @@ def key_options(system: Any) -> dict[str, Any]:
     return {
         "devolution": {tax: d.share for tax, d in system.devolution.items()},
         "rate": getattr(step, "rate", None),
+        "has_standard": step is None or standard is not None,
         "standard_kind": getattr(standard, "kind", "national_average"),
         "standard_fraction": getattr(standard, "fraction", 1.0),
         "guarantee": guarantee is not None,
