@@ -413,8 +413,10 @@ def revenue_figure(federation: Federation, year: str, *, height: int | None = No
     return fig
 
 
-_TAX_COLOURS = OKABE_ITO[:7] + ["#999999", "#882255", "#44AA99", "#332288", "#DDCC77",
-                                "#117733", "#88CCEE", "#AA4499"]
+#: Tax families: Okabe & Ito's seven colours, then Paul Tol's wine, teal, indigo
+#: and olive, grey (12th: "other" in the UK data) and black (North Sea).
+_TAX_COLOURS = OKABE_ITO[:7] + ["#882255", "#44AA99", "#332288", "#999933", "#999999",
+                                "#000000"]
 
 
 def _cycle(k: int) -> str:
