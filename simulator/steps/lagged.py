@@ -84,6 +84,8 @@ class Lagged(Step):
             population=self._lag(full(state.population)),
             equalisation_population=self._lag(full(state.equalisation_population)),
             fiscal_capacity=self._lag(state.fiscal_capacity),
+            capacity_by_tax={tax: self._lag(full(capacity))
+                             for tax, capacity in state.capacity_by_tax.items()},
             own_revenue=self._lag(full(state.own_revenue)),
             block_grant=self._lag(full(state.block_grant)),
             baseline_resources=self._lag(full(state.baseline_resources)),

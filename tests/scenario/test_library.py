@@ -50,11 +50,12 @@ def test_reproduces_its_expected_results(name, runs):
     for year, figures in expected["years"].items():
         got = actual[year]
         assert set(got) == set(figures)
-        per_head = figures["resources_per_head_gbp"]
-        assert list(got["resources_per_head_gbp"]) == list(per_head)
-        np.testing.assert_allclose(list(got["resources_per_head_gbp"].values()),
+        cur = runs[name].currency.lower()  # presets run in CAD, AUD, EUR, CHF
+        per_head = figures[f"resources_per_head_{cur}"]
+        assert list(got[f"resources_per_head_{cur}"]) == list(per_head)
+        np.testing.assert_allclose(list(got[f"resources_per_head_{cur}"].values()),
                                    list(per_head.values()), rtol=RELATIVE)
-        for key in ("cost_to_centre_gbp_m", "gini_before", "gini_after"):
+        for key in (f"cost_to_centre_{cur}_m", "gini_before", "gini_after"):
             assert got[key] == pytest.approx(figures[key], rel=RELATIVE, abs=1e-6), key
 
 
