@@ -5,6 +5,8 @@ imputation (regional then national mean, flagged), weights (equal, given in
 YAML, principal components), aggregation (arithmetic, geometric on a shifted
 positive scale), mission sub-indexes and a composite, Monte-Carlo rank
 intervals, and the tables and per-area need index the engine uses.
+:mod:`~simulator.need_index.engine` turns it into the ``need_index`` indicator of
+``england_la`` and ``uk_itl1`` (dataset option ``need_index``).
 
 >>> from simulator.data.england_la import load
 >>> from simulator.need_index import need_index_from_federation, rank_intervals
@@ -17,6 +19,8 @@ Methodology and User Guide*, OECD Publishing.
 
 from .aggregate import AGGREGATIONS, aggregate, arithmetic_mean, geometric_mean, positive_scale
 from .composite import NeedIndex, compute_need_index, need_index_from_federation, rank_descending
+from .engine import (ITL1_MODES, GdhiProxy, add_itl1_need_index, add_la_need_index, gdhi_proxy,
+                     itl1_england_need_index, itl1_need_index_values, la_need_index)
 from .impute import Imputation, impute_missing
 from .missions import (DEFAULT_MISSIONS_FILE, IndicatorSpec, MissionsConfig, MissionsConfigError,
                        MissionSpec, load_missions, missions_from_dict)
@@ -41,3 +45,5 @@ __all__ = [
     "RankIntervals", "rank_intervals",
     "dirichlet_weights", "equal_weights", "pca_weights", "rescale_weights",
 ]
+__all__ += ["ITL1_MODES", "GdhiProxy", "add_itl1_need_index", "add_la_need_index", "gdhi_proxy",
+            "itl1_england_need_index", "itl1_need_index_values", "la_need_index"]

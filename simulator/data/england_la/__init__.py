@@ -18,6 +18,9 @@ One year, labelled ``2025-26``: the MHCLG Council Taxbase 2024 (dwellings at
 * population: ONS mid-2023 estimates as first published (England 57,690,323).
 * nations: the region name (9 English regions, ``nations="region"``) or
   ``"England"`` for every authority (``nations="england"``).
+* ``need_index=True`` adds indicator ``need_index``: the mission composite need
+  index (``simulator/need_index``), population-weighted mean 1, for scenarios'
+  ``need_index: need_index``.
 * indicators: IoD 2019 average scores (mapped from 2019 codes), ONS
   subnational indicators (March 2024 file), and per-head council tax measures.
   NaN where not published; units in ``Federation.units``.
@@ -138,21 +141,31 @@ def _indicator_table(authorities: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
     return published.join(derived), units
 
 
-def load(year: str | list[str] | None = None, nations: str = "region", **options) -> Federation:
+def load(year: str | list[str] | None = None, nations: str = "region",
+         need_index: bool = False, need_index_spread: float = 0.2, **options) -> Federation:
     """The 296 English lower-tier authorities as a one-year :class:`Federation`.
 
     Args:
         year: ``"2025-26"`` (the only year), a list holding it, or None.
         nations: ``"region"`` (default) puts the English region name in
             ``Federation.nations``; ``"england"`` puts ``"England"``.
+        need_index: also add indicator ``need_index``: the mission composite
+            need index, population-weighted mean 1
+            (:func:`simulator.need_index.engine.la_need_index`).
+        need_index_spread: its population-weighted standard deviation (a
+            policy assumption, 0 < spread <= 1).
 
     Raises:
-        ConfigurationError: an unknown option or ``nations`` value.
+        ConfigurationError: an unknown option, ``nations`` or ``need_index`` value.
         DataValidationError: a year other than 2025-26.
     """
     if options:
         raise ConfigurationError(
-            f"england_la: unknown option {sorted(options)[0]!r}; known: year, nations")
+            f"england_la: unknown option {sorted(options)[0]!r}; known: year, nations, "
+            "need_index, need_index_spread")
+    if not isinstance(need_index, (bool, np.bool_)):
+        raise ConfigurationError(
+            f"england_la: need_index must be true or false, got {need_index!r}")
     if nations not in ("region", "england"):
         raise ConfigurationError(
             f"england_la: nations must be 'region' or 'england', got {nations!r}")
@@ -189,6 +202,11 @@ def load(year: str | list[str] | None = None, nations: str = "region", **options
         currency="GBP",
         source=SOURCE,
     )
+    if need_index:
+        from ...need_index.engine import add_la_need_index
+
+        federation = add_la_need_index(federation, spread=float(need_index_spread),
+                                       packaged=True)
     if year is not None:
         federation = federation.select_years(year)
     return federation

@@ -14,7 +14,9 @@ total managed expenditure (CRPSF combined expenditure sheet) in GBP, GDHI and
 GVA per head in GBP, the calendar year Y shown as financial year Y-(Y+1), NaN
 where not published.  :func:`revenue_lines` gives every raw line, England and
 UK rows included; :func:`boundaries` a simplified ITL1 GeoJSON.  See
-``PROVENANCE.md`` beside this file.
+``PROVENANCE.md`` beside this file.  ``need_index="england_only"`` or
+``"gdhi_proxy"`` adds indicator ``need_index`` (England's regions from the
+local-authority composite; see :mod:`simulator.need_index.engine`).
 """
 
 from __future__ import annotations
@@ -249,6 +251,7 @@ def _wanted_years(year: str | Sequence[str] | None, available: Sequence[str]) ->
 
 
 def load(year: str | Sequence[str] | None = None, north_sea: str = "geographic",
+         need_index: bool | str = False, need_index_spread: float = 0.2,
          **options) -> Federation:
     """The 12 ITL1 nations and regions as a :class:`Federation` (money in whole GBP).
 
@@ -257,18 +260,32 @@ def load(year: str | Sequence[str] | None = None, north_sea: str = "geographic",
             all (1999-00 to 2024-25).
         north_sea: ``"geographic"`` (line 64), ``"population"`` (line 70) or
             ``"excluded"`` (no ``north_sea`` family).
+        need_index: false (default), or add indicator ``need_index``: England's
+            nine regions get the population-weighted mean of their local
+            authorities' composite need index; Wales, Scotland and Northern
+            Ireland have no local-authority data, so ``"england_only"`` leaves
+            them NaN and ``"gdhi_proxy"`` gives them a labelled proxy from GDHI
+            per head (see :mod:`simulator.need_index.engine`).
+        need_index_spread: the authorities' need index spread (0 < spread <= 1).
 
     Raises:
-        ConfigurationError: an unknown option or ``north_sea`` value.
+        ConfigurationError: an unknown option, ``north_sea`` or ``need_index``
+            value (``true`` is refused: it must say what the three nations get).
         DataValidationError: a year outside the dataset.
     """
     if options:
         raise ConfigurationError(
-            f"uk_itl1: unknown option {sorted(options)[0]!r}; known: year, north_sea")
+            f"uk_itl1: unknown option {sorted(options)[0]!r}; known: year, north_sea, "
+            "need_index, need_index_spread")
     _check_north_sea(north_sea)
     federation = _federation(north_sea)
     wanted = _wanted_years(year, federation.years)
-    return federation if wanted is None else federation.select_years(wanted)
+    federation = federation if wanted is None else federation.select_years(wanted)
+    if need_index is not False and need_index is not None:
+        from ...need_index.engine import add_itl1_need_index
+
+        federation = add_itl1_need_index(federation, need_index, spread=float(need_index_spread))
+    return federation
 
 
 @lru_cache(maxsize=None)
