@@ -48,16 +48,17 @@ class TargetedFund(Step):
     can only improve), and the fund is paid in full, so at least one place
     must be eligible.
 
-    Real system: resembles the UK Government's place-based funds such as the
-    Long-Term Plan for Towns (2023), continued as the Plan for Neighbourhoods
-    (2025): places picked by a needs ranking within population limits, each
-    offered the same sum over about ten years (``equal_per_place``).  Here the
-    places are the dataset's regions (e.g. local authorities), not towns or
-    neighbourhoods.
+    Real system: resembles the UK Government's Pride in Place Programme
+    (2025): up to GBP 20m per place over ten years for about 250 places
+    picked by deprivation and community-need rankings; its first 75 places
+    came from the Long-Term Plan for Towns (2023), renamed the Plan for
+    Neighbourhoods (2025).  That is ``equal_per_place`` (or
+    ``amount_per_place``) with ``places`` set.  Here the places are the
+    dataset's regions (e.g. whole local authorities), not neighbourhoods.
     """
 
     reference: ClassVar[str] = ("No statutory formula: resembles discretionary UK programmes "
-                                "(Long-Term Plan for Towns, Plan for Neighbourhoods)")
+                                "(Pride in Place Programme; Plan for Neighbourhoods)")
     real_system: ClassVar[str] = "UK: place-based funds for the places of highest need"
     title: ClassVar[str] = "Targeted fund"
 
