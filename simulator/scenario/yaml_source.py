@@ -140,7 +140,10 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, SourceMap]:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ScenarioError(Problem(
             f"text is over the {MAX_FILE_BYTES // 1024} KiB limit for scenario files", file=name))
-    loader = _CountingLoader(text)
+    try:
+        loader = _CountingLoader(text)
+    except yaml.reader.ReaderError as error:
+        raise ScenarioError(_reader_problem(error, text, name)) from None
     try:
         node = loader.get_single_node()
         builder = _Builder(loader, name)
@@ -149,6 +152,8 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, SourceMap]:
         raise ScenarioError(_problem_at(error.message, name, error.mark)) from None
     except yaml.MarkedYAMLError as error:
         raise ScenarioError(_yaml_problem(error, name)) from None
+    except yaml.reader.ReaderError as error:
+        raise ScenarioError(_reader_problem(error, text, name)) from None
     except yaml.YAMLError as error:  # pragma: no cover - PyYAML raises marked errors
         raise ScenarioError(Problem(f"YAML error: {error}", file=name)) from None
     finally:
@@ -162,6 +167,16 @@ def _problem_at(message: str, name: str, mark: Any) -> Problem:
     if mark is None:
         return Problem(message, file=name)
     return Problem(message, file=name, line=mark.line + 1, column=mark.column + 1)
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """A character YAML cannot hold (e.g. NUL), with its line and column."""
+    before = text[: max(0, error.position)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return Problem(f"YAML cannot contain the character {character!r} (code point "
+                   f"U+{ord(character):04X}); remove it", file=name, line=line, column=column)
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:

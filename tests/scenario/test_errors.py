@@ -276,3 +276,11 @@ def test_a_union_reports_the_branch_the_author_meant(tiny_dataset, write):
     assert problem.path == "need_index.B" and "-2 is out of range; allowed: > 0 and <= 10" in problem.message
     problem = only(write("need2.yaml", "dataset: tiny\nneed_index: [1, 2]\n"))
     assert problem.message == "expected text or a mapping (key: value), got a list"
+
+
+def test_a_character_yaml_cannot_hold_is_a_problem_with_its_line():
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("name: a\nyear: 20\x0024-25\n", name="pasted.yaml")
+    problem = info.value.problems[0]
+    assert (problem.file, problem.line, problem.column) == ("pasted.yaml", 2, 9)
+    assert "U+0000" in str(info.value)
