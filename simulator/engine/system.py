@@ -12,7 +12,7 @@ from ..errors import ConfigurationError
 from ..federation import Federation
 from ..steps.base import Step, step_from_dict
 from .devolution import TaxDevolution, devolve
-from ..state import FiscalState
+from ..state import FiscalState, broadcast_readonly
 
 __all__ = ["System", "EngineInputs", "initial_state", "simulate", "BlockGrantAdjustment"]
 
@@ -96,7 +96,7 @@ def initial_state(inputs: EngineInputs, system: System,
     # read-only views where an input does not vary along the leading axes
     # (0 + x is x: the same numbers as np.zeros(shape) + x, without the copy)
     grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
-    grant = np.broadcast_to(grant, np.broadcast_shapes(shape, grant.shape))
+    grant = broadcast_readonly(grant, np.broadcast_shapes(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
         adjustment = lost.sum(axis=-1, keepdims=True) * population / population.sum(axis=-1, keepdims=True)
     elif system.block_grant_adjustment == "own_revenue":
@@ -104,24 +104,25 @@ def initial_state(inputs: EngineInputs, system: System,
     else:
         adjustment = np.zeros(shape)
     need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
-    need = np.broadcast_to(need, np.broadcast_shapes(need.shape, population.shape))
+    need = broadcast_readonly(need, np.broadcast_shapes(need.shape, population.shape))
     need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
-    need = np.broadcast_to(need, np.broadcast_shapes(shape, need.shape))
+    need = broadcast_readonly(need, np.broadcast_shapes(shape, need.shape))
     baseline = grant if baseline_resources is None else np.asarray(baseline_resources, float)
     try:
-        baseline = np.broadcast_to(baseline, shape)
+        baseline = broadcast_readonly(baseline, shape)
     except ValueError:
         raise ConfigurationError(
             f"baseline resources of shape {np.shape(baseline_resources)} do not match the "
             f"federation's shape {shape} (leading axes..., regions)") from None
     return FiscalState(
-        codes=inputs.codes, population=np.broadcast_to(population, shape),
-        equalisation_population=np.broadcast_to(population, shape),
-        fiscal_capacity=np.broadcast_to(capacity, shape), own_revenue=np.broadcast_to(own, shape),
+        codes=inputs.codes, population=broadcast_readonly(population, shape),
+        equalisation_population=broadcast_readonly(population, shape),
+        fiscal_capacity=broadcast_readonly(capacity, shape),
+        own_revenue=broadcast_readonly(own, shape),
         block_grant=grant - adjustment, baseline_resources=baseline,
         need_index=need, indicators=dict(inputs.indicators),
-        revenue_forgone_by_centre=np.broadcast_to(lost, shape),
-        capacity_by_tax={tax: np.broadcast_to(part, shape) for tax, part in by_tax.items()})
+        revenue_forgone_by_centre=broadcast_readonly(lost, shape),
+        capacity_by_tax={tax: broadcast_readonly(part, shape) for tax, part in by_tax.items()})
 
 
 def simulate(inputs: EngineInputs, system: System, *,
@@ -149,6 +150,9 @@ def _indicator(inputs: EngineInputs, name: str | None, default: float) -> np.nda
         raise ConfigurationError(
             f"indicator {name!r} is not in the dataset; known: {', '.join(sorted(inputs.indicators))}")
     values = np.asarray(inputs.indicators[name], dtype=float)
-    if np.isnan(values).any():
-        raise ConfigurationError(f"indicator {name!r} is not published for every region and year")
+    missing = np.isnan(values)
+    if missing.any():
+        codes = np.array(inputs.codes)[missing.reshape(-1, len(inputs.codes)).any(axis=0)]
+        raise ConfigurationError(f"indicator {name!r} is not published for every region and year; "
+                                 f"missing for {', '.join(codes)}")
     return values
