@@ -13,7 +13,18 @@ from typing import Mapping
 
 import numpy as np
 
-__all__ = ["FiscalState"]
+__all__ = ["FiscalState", "broadcast_readonly"]
+
+
+def broadcast_readonly(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``np.broadcast_to(array, shape)``: a read-only view, made directly when the
+    shape already matches (``np.broadcast_to`` costs microseconds per call, which
+    adds up in a 12-region run)."""
+    if isinstance(array, np.ndarray) and array.shape == tuple(shape):
+        view = array.view(np.ndarray)
+        view.flags.writeable = False
+        return view
+    return np.broadcast_to(array, shape)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +99,7 @@ class FiscalState:
         total = np.asarray(self.transfers[0][1], dtype=float)
         for _, amount in self.transfers[1:]:
             total = total + amount
-        return np.broadcast_to(total, np.broadcast_shapes(shape, total.shape))
+        return broadcast_readonly(total, np.broadcast_shapes(shape, total.shape))
 
     @property
     def equalised_capacity(self) -> np.ndarray:
@@ -99,7 +110,7 @@ class FiscalState:
         Before any transfer it is a read-only view of the fiscal capacity.
         """
         if not self.transfers:
-            return np.broadcast_to(self.fiscal_capacity, self._shape)
+            return broadcast_readonly(self.fiscal_capacity, self._shape)
         return self.fiscal_capacity + self.total_transfers
 
     @property
@@ -168,7 +179,9 @@ class FiscalState:
     def with_transfer(self, label: str, amount: np.ndarray,
                       paid_by_centre: np.ndarray | None = None) -> "FiscalState":
         """Add one step's transfer; by default the centre pays its net sum."""
-        amount = np.broadcast_to(amount, self.fiscal_capacity.shape).astype(float)
+        shape = self.fiscal_capacity.shape
+        amount = np.asarray(amount)
+        amount = (amount if amount.shape == shape else np.broadcast_to(amount, shape)).astype(float)
         if paid_by_centre is None:
             paid_by_centre = amount.sum(axis=-1)
         return replace(self, transfers=self.transfers + ((label, amount),),
