@@ -76,8 +76,9 @@ def case_text(result: CaseResult) -> str:
     for note in result.notes:
         lines.append(f"    note:      {note}")
     if result.profile:
-        lines.append("    profile (cProfile, by own time):")
-        lines.extend("      " + line for line in result.profile.splitlines())
+        head, _, body = result.profile.partition("\n")
+        lines.append(f"    profile:   cProfile of {head}:")
+        lines.extend("      " + line for line in body.splitlines())
     return "\n".join(lines)
 
 
