@@ -28,7 +28,8 @@ import pandas as pd
 from .errors import SimulatorError
 from .scenario import ScenarioError, load_scenario, run_scenario, scenario_json_schema
 from .scenario.library import library_dir, library_scenarios
-from .scenario.running import PROJECTION_NOT_SUPPORTED, headline_metrics, metric_label
+from .scenario.running import (describe_projection, headline_metrics, metric_label,
+                               plan_projection)
 from .scenario.schema import Scenario
 
 __all__ = ["main"]
@@ -111,11 +112,17 @@ def _out_path(out: str | None) -> Path | None:
     return path
 
 
-def _refuse_projection(scenario: Scenario, path: Path) -> None:
-    if scenario.projection is not None:
-        from .scenario import Problem
+def _projection_note(scenario: Scenario, year: str | None) -> str | None:
+    """What a scenario's projection does in this run, or None if it has none."""
+    if scenario.projection is None:
+        return None
+    if year is not None:
+        return (f"note: --year runs the published year {year} only; without --year the "
+                f"projection runs ({describe_projection(scenario)})")
+    from .data import load_federation
 
-        raise ScenarioError(Problem(PROJECTION_NOT_SUPPORTED, file=str(path), path="projection"))
+    observed = load_federation(scenario.dataset.name, **scenario.dataset.options)
+    return "projection: " + describe_projection(scenario, plan_projection(scenario, observed))
 
 
 # ------------------------------------------------------------------ commands
@@ -174,7 +181,7 @@ def _describe(scenario: Scenario) -> list[str]:
         lines.append(f"baseline: its own system ({taxes}; block grant {base.block_grant or 'none'}; "
                      f"{len(base.steps)} step{'s' if len(base.steps) != 1 else ''})")
     if scenario.projection is not None:
-        lines.append("note: sets a projection, which `fiscalsim run` does not yet support")
+        lines.append("projection: " + describe_projection(scenario))
     return lines
 
 
@@ -182,25 +189,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = _resolve(args.file)
     out = _out_path(args.out)
     scenario = load_scenario(path)
-    _refuse_projection(scenario, path)
     result = run_scenario(scenario, year=args.year)
     regions = result.by_region()
     metrics = headline_metrics(result)
     cur = result.currency
-    print(f"{scenario.name}: {_where(scenario) if args.year is None else scenario.dataset.name + ', ' + args.year}")
+    years = result.federation.years
+    projected = scenario.projection is not None and args.year is None
+    where = (f"{scenario.dataset.name}, {years[0]} (observed) and {years[1]} to {years[-1]} "
+             "(projected)" if projected else _where(scenario) if args.year is None
+             else f"{scenario.dataset.name}, {args.year}")
+    print(f"{scenario.name}: {where}")
     if result.federation.source:
         print(f"source: {result.federation.source}")
-    for year in result.federation.years:
+    note = _projection_note(scenario, args.year)
+    if note:
+        print(note)
+    for year in years[-1:] if projected else years:  # a projection: its last year
+        label = f"{year}{' (projected)' if projected else ''}"
         rows = regions[regions["year"] == year]
         if "regions" in scenario.outputs:
-            print(f"\nResources per head, {year}")
+            print(f"\nResources per head, {label}")
             print(_region_table(rows, cur))
         if "transfers" in scenario.outputs:
-            print(f"\nTransfers by step, {year}")
+            print(f"\nTransfers by step, {label}")
             print(_transfer_table(rows, cur))
+    if projected and ("regions" in scenario.outputs or "transfers" in scenario.outputs):
+        print(f"(every year's regions in --out; {years[0]} is observed, later years projected)")
     if "summary" in scenario.outputs:
         print()
-        print("System metrics")
+        when = f" ({years[0]} observed, later years projected)" if projected else ""
+        print(f"System metrics{when}")
         print(format_table(["Metric"] + [str(c) for c in metrics.columns],
                            [[metric_label(name, cur)] + [_metric(name, v) for v in values]
                             for name, values in zip(metrics.index, metrics.to_numpy())],
@@ -260,25 +278,38 @@ def cmd_compare(args: argparse.Namespace) -> int:
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
-    for scenario, path in zip(scenarios, paths):
-        _refuse_projection(scenario, path)
     base = scenarios[0]
+    projecting = args.year is None and any(s.projection is not None for s in scenarios)
     for scenario, path in zip(scenarios[1:], paths[1:]):
         if scenario.dataset != base.dataset:
             raise SimulatorError(f"cannot compare {path} with {paths[0]}: different datasets "
                                  f"({_where(scenario)} vs {_where(base)})")
-        if args.year is None and scenario.year != base.year:
+        if not projecting and args.year is None and scenario.year != base.year:
             raise SimulatorError(f"cannot compare {path} with {paths[0]}: different years "
                                  f"({scenario.year} vs {base.year}); choose one with --year")
     results = [run_scenario(s, year=args.year) for s in scenarios]
+    for result, path in zip(results[1:], paths[1:]):
+        if result.federation.years != results[0].federation.years:
+            raise SimulatorError(
+                f"cannot compare {path} with {paths[0]}: different years ({_span(result)} vs "
+                f"{_span(results[0])}); give both the same projection, or compare a "
+                "published year with --year")
     names = _unique_names([s.name for s in scenarios])
     cur = results[0].currency
     fed = results[0].federation
     base_ph = results[0].resources_per_head.reshape(len(fed.years), fed.n_regions)
-    print(f"Compared with {names[0]}: {_where(base) if args.year is None else args.year}")
+    span = _span(results[0]) if projecting else _where(base) if args.year is None else args.year
+    print(f"Compared with {names[0]}: {span}")
+    for name, scenario in zip(names, scenarios):
+        note = _projection_note(scenario, args.year)
+        if note:
+            print(f"{name}: {note}")
     for y, year in enumerate(fed.years):
+        if projecting and y < len(fed.years) - 1:
+            continue  # projections: the last year's regions (metrics below are the last year's)
         print()
-        print(f"Resources per head, {year} ({cur} per head; change against {names[0]})")
+        print(f"Resources per head, {year}{' (projected)' if projecting else ''} "
+              f"({cur} per head; change against {names[0]})")
         headers = ["Code", "Region", f"{names[0]} ({cur})"]
         columns = []
         for name, result in zip(names[1:], results[1:]):
@@ -303,6 +334,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
                         for t in tables] for metric in metrics]
     print(format_table(["Metric"] + names, rows, "l" + "r" * len(names)))
     return OK
+
+
+def _span(result) -> str:
+    years = result.federation.years
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
 
 
 def _winners_losers(name: str, change: np.ndarray, regions: Sequence[str], cur: str) -> str:

@@ -94,13 +94,45 @@ def test_run_year_option(capsys):
     assert code == 1 and "1850-51" in err and "Traceback" not in err
 
 
-def test_run_refuses_projections_clearly(capsys, tmp_path):
+def test_run_shows_a_projection_and_says_which_years_are_projected(capsys, tmp_path):
+    path = tmp_path / "projected.yaml"
+    path.write_text("extends: %s\nprojection: {end_year: 2027-28, growth: fixed, rate: 0.02}\n"
+                    % LIBRARY["income_tax_gap_fill_75"])
+    out_file = tmp_path / "projected.json"
+    code, out, err = run_cli(capsys, "run", str(path), "--out", str(out_file))
+    assert code == 0 and err == ""
+    assert "uk_itl1, 2024-25 (observed) and 2025-26 to 2027-28 (projected)" in out
+    assert ("projection: 2025-26 to 2027-28 projected from the observed year 2024-25; revenue "
+            "and block grant per head +2.0% a year") in out
+    assert "Resources per head, 2027-28 (projected)" in out
+    assert "Resources per head, 2024-25" not in out  # the last year's regions only...
+    metrics = out[out.index("System metrics"):]
+    assert all(year in metrics for year in ("2024-25", "2025-26", "2026-27", "2027-28"))
+    payload = json.loads(out_file.read_text())  # ...every year's in --out
+    assert payload["years"] == ["2024-25", "2025-26", "2026-27", "2027-28"]
+    code, out, _ = run_cli(capsys, "run", str(path), "--year", "2023-24")
+    assert code == 0 and "--year runs the published year 2023-24 only" in out
+    code, out, _ = run_cli(capsys, "validate", str(path))
+    assert code == 0 and "projection: 2025-26 to 2027-28 projected from the observed year" in out
+
+
+def test_compare_projections_on_their_last_year(capsys, tmp_path):
     path = tmp_path / "projected.yaml"
     path.write_text("extends: %s\nprojection: {end_year: 2029-30}\n" % LIBRARY["status_quo"])
+    code, out, err = run_cli(capsys, "compare", str(path), "income_tax_ipc_projection")
+    assert code == 0 and err == ""
+    assert "Resources per head, 2029-30 (projected)" in out and "System metrics, 2029-30" in out
+    code, _, err = run_cli(capsys, "compare", "status_quo", "income_tax_ipc_projection")
+    assert code == 1 and "different years (2024-25 to 2029-30 vs 2024-25)" in err
+
+
+def test_a_bad_projection_is_a_finding_with_its_line(capsys, tmp_path):
+    path = tmp_path / "projected.yaml"
+    path.write_text("extends: %s\nprojection:\n  end_year: 2029-30\n  overrides: {XX: 0.1}\n"
+                    % LIBRARY["status_quo"])
     code, out, err = run_cli(capsys, "run", str(path))
-    assert code == 1 and "projections are not yet supported" in err and out == ""
-    code, out, _ = run_cli(capsys, "validate", str(path))
-    assert code == 0 and "does not yet support" in out
+    assert code == 1 and out == ""
+    assert f"{path}:4:15: projection.overrides.XX: unknown region code 'XX'" in err
 
 
 def test_run_invalid_scenario_is_a_finding(capsys, bad_file):

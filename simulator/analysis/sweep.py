@@ -44,7 +44,7 @@ from ..engine.result import horizontal_flows
 from ..errors import ConfigurationError, SimulatorError
 from ..federation import Federation
 from ..scenario import Scenario, ScenarioError
-from ..scenario.running import PROJECTION_NOT_SUPPORTED, scenario_federation
+from ..scenario.running import scenario_federation
 from ..state import FiscalState
 
 __all__ = ["Parameter", "parse_parameter", "Evaluator", "SweepResult", "sweep", "grid_values",
@@ -353,8 +353,15 @@ class Evaluator:
         return point_outputs(self.state(values), self.baseline)
 
 
+#: Why sweeps (and solve, which sweeps) refuse a scenario with a projection.
+PROJECTION_NOT_SUPPORTED = (
+    "projections are not yet supported by sweep and solve, which vary parameters on the "
+    "published years only. Run the projection with `fiscalsim run`, or remove the "
+    "'projection' section to sweep the published year(s).")
+
+
 def refuse_projection(scenario: Scenario) -> None:
-    """Raise the engine's ScenarioError for a scenario that sets a projection."""
+    """Raise a ScenarioError for a scenario that sets a projection (not swept yet)."""
     if scenario.projection is not None:
         from ..scenario import Problem
 

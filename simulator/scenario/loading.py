@@ -445,13 +445,26 @@ class _DataChecker:
         if isinstance(scenario.baseline, SystemSpec):
             self._check_system(scenario.baseline, federation, ("baseline",))
         if scenario.projection is not None:
-            for code in scenario.projection.overrides:
-                if code not in federation.codes:
-                    self.add(_unknown("region code", code, federation.codes),
-                             "projection", "overrides", code, key=True)
+            self._check_projection()
         if not self.problems:
             self._dry_run()
         return self.problems
+
+    def _check_projection(self) -> None:
+        """The projection against every published year: years, window, region codes."""
+        from ..data import load_federation
+        from .running import projection_faults
+
+        dataset = self.scenario.dataset
+        try:
+            observed = load_federation(dataset.name, **dataset.options)
+        except (SimulatorError, ValueError, TypeError) as error:
+            self.add(f"the dataset's years cannot be loaded for the projection: {error}",
+                     "projection")
+            return
+        _, faults = projection_faults(self.scenario, observed)
+        for path, message, key in faults:  # a missing key is marked at its parent
+            self.add(message, *path, key=key)
 
     def _check_options(self, loader) -> None:
         try:
@@ -533,9 +546,11 @@ class _DataChecker:
             return
         try:
             run_on(self.scenario, federation)
-            return
         except SimulatorError as error:
             failure = error
+        else:
+            self._dry_run_projection()
+            return
         steps = list(self.scenario.steps)
         for index in range(len(steps)):
             try:
@@ -544,6 +559,23 @@ class _DataChecker:
                 self.add(f"this step cannot run: {error}", "steps", index)
                 return
         self.add(f"the scenario does not run: {failure}")
+
+    def _dry_run_projection(self) -> None:
+        """Run the projection once; a failure is reported at ``projection``."""
+        from .running import run_projection
+
+        if self.scenario.projection is None:
+            return
+        try:
+            run_projection(self.scenario)
+        except ScenarioError as error:
+            mark = self.source.value(("projection",))
+            self.problems.extend(Problem(p.message, file=mark.file if mark else self.file,
+                                         line=mark.line if mark else None,
+                                         column=mark.column if mark else None,
+                                         path=p.path or "projection") for p in error.problems)
+        except SimulatorError as error:
+            self.add(f"the projection does not run: {error}", "projection")
 
 
 def _region_lists(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str]]]:

@@ -22,7 +22,8 @@ A scenario file (``fiscalsim schema`` writes the full JSON Schema)::
     steps:
       - {type: gap_fill, rate: 0.75, standard: national_average}
     baseline: null                    # null = status quo; a file or an inline system
-    projection: null                  # not yet supported by `run`
+    projection: null                  # or e.g. {end_year: 2029-30, growth: trend,
+                                      #   block_grant_indexation: indexed_per_capita}
     outputs: [regions, summary]
 
 Every field carries a description, a unit (``unit`` in the JSON Schema), its
@@ -33,16 +34,18 @@ allowed range or values and a default.  Shorthands accepted on input:
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 from ..engine import System, TaxDevolution
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
 __all__ = ["Scenario", "SystemSpec", "DatasetSpec", "Projection", "OutputName",
-           "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
+           "BGAIndexationName", "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
 
 #: Indicator name under which an inline ``need_index`` mapping is added to the federation.
 INLINE_NEED_INDEX = {"scenario": "need_index (scenario)", "baseline": "need_index (baseline)"}
@@ -133,24 +136,112 @@ class SystemSpec(_Model):
                       steps=list(self.steps))
 
 
-class Projection(_Model):
-    """Projection of the base year forward (consumed by a later release; `run`
-    refuses a scenario that sets it rather than ignore it)."""
+BGAIndexationName = Literal["static", "levels_deduction", "comparable_model",
+                            "indexed_per_capita", "indexed_deduction"]
 
-    start_year: str | None = spec(None, "First projected year; null = the year after the "
-                                  "scenario's last year. " + _YEAR_HELP, "financial year")
-    end_year: str | None = spec(None, "Last projected year. " + _YEAR_HELP, "financial year")
+_GROWTH = Annotated[float, Field(ge=-0.5, le=0.5)]
+_YEAR_LABEL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def _check_year_label(value: str | None) -> str | None:
+    """A year label 'YYYY' or 'YYYY-YY' (consecutive years), else a ValueError."""
+    if value is None:
+        return value
+    match = _YEAR_LABEL.match(value)
+    if match is None or (match.group(2) is not None
+                         and int(match.group(2)) != (int(match.group(1)) + 1) % 100):
+        raise ValueError(f"{value!r} is not a year; write it as the dataset does, e.g. "
+                         "'2029-30' (a financial year) or '2029'")
+    return value
+
+
+class Projection(_Model):
+    """Projection of the scenario forward from a jump-off year (the year before
+    ``start_year``), with its block grant adjustment indexed over the years.
+
+    Method: :func:`simulator.over_time.project_federation` (log-linear trends over
+    ``window`` years, or fixed growth), then
+    :func:`simulator.over_time.run_over_time`; see ``docs/over_time.md``.
+    """
+
+    start_year: str | None = spec(
+        None, "First projected year: a year of the dataset after its first (later published "
+        "years are then replaced by the projection) or the year right after its last. Null = "
+        "the year after the scenario's last year (or the dataset's last). " + _YEAR_HELP,
+        "financial year")
+    end_year: str | None = spec(
+        None, "Last projected year; required when a projection is given. " + _YEAR_HELP,
+        "financial year")
     growth: Literal["trend", "fixed"] = spec(
-        "trend", "trend: extend each region's past growth; fixed: grow every series at `rate`.",
-        "method")
-    rate: float = spec(0.0, "Growth per year for growth 'fixed' (0.02 = 2%).",
-                       "share per year", ge=-0.5, le=0.5)
-    overrides: dict[str, Annotated[float, Field(ge=-0.5, le=0.5)]] = spec(
-        dict, "Region code -> growth per year, replacing the method for that region.",
+        "trend", "trend: extend each region's log-linear trend of revenue per head, population "
+        "and indicators over `window` years; fixed: every region's revenue per head and block "
+        "grant per head grow at `rate` (population on its trend unless `population_growth`; "
+        "other indicators held).", "method")
+    rate: float = spec(0.0, "Growth per year of revenue per head for growth 'fixed' "
+                       "(0.02 = 2%).", "share per year", ge=-0.5, le=0.5)
+    overrides: dict[str, _GROWTH] = spec(
+        dict, "Region code -> growth per year of revenue per head, replacing the method for "
+        "that region.", "share per year", json_schema_extra={"minimum": -0.5, "maximum": 0.5})
+    window: int = spec(10, "Trend window: the observed years up to the jump-off year over "
+                       "which trends are estimated.", "years", ge=2, le=25)
+    population_growth: Union[_GROWTH, dict[str, _GROWTH], None] = spec(  # noqa: UP007
+        None, "Population growth per year replacing the trend: one number for every region, "
+        "or region code -> rate (other regions keep their trend). Null = trends.",
         "share per year", json_schema_extra={"minimum": -0.5, "maximum": 0.5})
+    block_grant_indexation: BGAIndexationName = spec(
+        "static", "How the block grant adjustment moves over the years: static (the "
+        "scenario's block_grant_adjustment re-measured every year), or indexed from the "
+        "jump-off year, where it equals the revenue given up: levels_deduction, "
+        "comparable_model, indexed_per_capita (Scotland since 2016), indexed_deduction.",
+        "method")
+    reset_every: int | None = spec(
+        None, "Re-set an indexed adjustment to the region's revenue every N years after the "
+        "jump-off year; null = never.", "years", ge=1, le=50)
+    reset_share: float = spec(
+        1.0, "Share of the accumulated gain or loss removed at a reset (1 = full reset).",
+        "share (0-1)", ge=0, le=1)
+    comparator: list[str] | None = spec(
+        None, "Region codes whose revenue indexes the adjustment; null = every other region "
+        "(the rest of the country).", "region codes", min_length=1)
+    transition_years: int | None = spec(
+        None, "Phase the reform in over N years from start_year: resources move evenly from "
+        "the baseline's to the reform's (the jump-off year shows the baseline). Null = in full "
+        "at once.", "years", ge=1, le=30)
 
     _years = field_validator("start_year", "end_year", mode="before")(
         classmethod(lambda cls, v: _year_text(v)))
+
+    @field_validator("start_year")
+    @classmethod
+    def _start_is_a_year(cls, value: str | None) -> str | None:
+        return _check_year_label(value)
+
+    @field_validator("end_year")
+    @classmethod
+    def _end_after_start(cls, value: str | None, info: ValidationInfo) -> str | None:
+        _check_year_label(value)
+        start = info.data.get("start_year")
+        if value is not None and start is not None and value[:4] < start[:4]:
+            raise ValueError(f"end_year {value!r} is before start_year {start!r}")
+        if value is not None and start is not None and len(value) != len(start):
+            raise ValueError(f"end_year {value!r} and start_year {start!r} are different "
+                             "kinds of year")
+        return value
+
+    @field_validator("reset_every", "comparator")
+    @classmethod
+    def _indexed_only(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and info.data.get("block_grant_indexation") == "static":
+            raise ValueError(f"{info.field_name} applies to an indexed block_grant_indexation "
+                             "only (static re-measures the adjustment every year)")
+        return value
+
+    @field_validator("reset_share")
+    @classmethod
+    def _needs_resets(cls, value: float, info: ValidationInfo) -> float:
+        if value != 1.0 and info.data.get("reset_every") is None:
+            raise ValueError("reset_share needs reset_every (how often the adjustment is re-set)")
+        return value
 
 
 class Scenario(SystemSpec):
@@ -169,7 +260,9 @@ class Scenario(SystemSpec):
         "one; its system is used) or an inline system. Null = the status quo (nothing "
         "devolved, no steps, the same block grant).", "system or file")
     projection: Projection | None = spec(
-        None, "Projection settings (not yet supported by `run`).", "projection")
+        None, "Project the scenario forward from a jump-off year to end_year, with the block "
+        "grant adjustment indexed over the years (see docs/over_time.md). Null = the "
+        "published years only.", "projection")
     outputs: list[OutputName] = spec(
         lambda: ["regions", "summary"], "Tables `fiscalsim run` shows and writes.", "table names")
 
@@ -269,6 +362,9 @@ def _accept_shorthand(node: Any, def_name: str, shorthand: dict[str, Any]) -> No
 
 
 def _year_accepts_numbers(schema: dict[str, Any]) -> None:
-    year = schema.get("properties", {}).get("year")
-    if year is not None:
-        year.setdefault("anyOf", []).insert(0, {"type": "integer", "description": "A year as a number."})
+    projection = schema.get("$defs", {}).get("Projection", {}).get("properties", {})
+    for year in (schema.get("properties", {}).get("year"), projection.get("start_year"),
+                 projection.get("end_year")):
+        if year is not None:
+            year.setdefault("anyOf", []).insert(
+                0, {"type": "integer", "description": "A year as a number."})

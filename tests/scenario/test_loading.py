@@ -111,15 +111,23 @@ def test_inline_need_index_reaches_the_engine(tiny_dataset, write):
     run_scenario(scenario)
 
 
-def test_projection_is_refused_by_run_not_ignored(tiny_dataset, write):
+def test_projection_is_run_not_ignored(tiny_dataset, write):
     scenario = load_scenario(write("p.yaml", """
         dataset: tiny
-        projection: {start_year: 2025-26, end_year: 2029-30, growth: fixed, rate: 0.02}
+        block_grant: identifiable_expenditure
+        projection: {start_year: 2025-26, end_year: 2029-30, growth: fixed, rate: 0.02,
+                     window: 2}
     """))
     assert scenario.projection.rate == 0.02
-    with pytest.raises(ScenarioError, match="projections are not yet supported") as info:
-        run_scenario(scenario)
-    assert info.value.problems[0].path == "projection"
+    result = run_scenario(scenario)
+    assert list(result.federation.years) == ["2024-25", "2025-26", "2026-27", "2027-28",
+                                             "2028-29", "2029-30"]
+    grant = result.state.block_grant / result.state.population
+    np.testing.assert_allclose(grant[1:] / grant[:-1], 1.02)
+    with pytest.raises(ScenarioError, match="required key 'end_year' is missing") as info:
+        load_scenario(write("q.yaml", "dataset: tiny\nprojection: {window: 2}\n"))
+    assert info.value.problems[0].path == "projection.end_year"
+    assert info.value.problems[0].line == 2
 
 
 def test_dump_reloads_to_an_equal_scenario(tiny_dataset, write):
@@ -128,7 +136,7 @@ def test_dump_reloads_to_an_equal_scenario(tiny_dataset, write):
     need_index: {A: 1, B: 1.1, C: 0.9}
     baseline: {block_grant: identifiable_expenditure, steps: [{type: gap_fill, rate: 0.1}]}
     outputs: [summary]
-    projection: {growth: trend, overrides: {A: 0.01}}
+    projection: {end_year: 2026-27, growth: trend, window: 2, overrides: {A: 0.01}}
     """))
     text = dump_scenario(scenario)
     assert parse_scenario(text) == scenario
