@@ -93,12 +93,14 @@ def cells(inputs, spec: dict[str, Any], indices: Iterable[tuple[int, ...]]) -> l
             revenue[tax] = at(np.asarray(inputs.revenue)[..., inputs.taxes.index(tax), :], index)
             if tax in inputs.tax_base:
                 base[tax] = at(inputs.tax_base[tax], index)
-        grant = None if spec["block_grant"] is None else at(inputs.indicators[spec["block_grant"]], index)
+        grant = (None if spec["block_grant"] is None
+                 else at(inputs.indicators[spec["block_grant"]], index))
         rate_changes = {}
         for item in spec["devolution"]:
             change = item["rate_change"]
-            rate_changes[item["tax"]] = ([float(change.get(code, 0.0)) for code in inputs.codes]
-                                         if isinstance(change, dict) else [float(change)] * n_regions)
+            rate_changes[item["tax"]] = (
+                [float(change.get(code, 0.0)) for code in inputs.codes]
+                if isinstance(change, dict) else [float(change)] * n_regions)
         out.append({"population": at(inputs.population, index), "revenue": revenue, "base": base,
                     "grant": grant, "rate_change": rate_changes})
     return out

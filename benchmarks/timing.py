@@ -137,8 +137,8 @@ def machine() -> dict[str, str]:
         "numpy": f"{np.__version__} (BLAS: {_blas()})",
         "pandas": pd.__version__,
         "streamlit": streamlit_version,
-        "thread env vars": ", ".join(f"{k}={v}" for k, v in threads.items()) or
-                           "none set (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS unset)",
+        "thread env vars": ", ".join(f"{k}={v}" for k, v in threads.items())
+        or "none set (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS unset)",
     }
 
 
