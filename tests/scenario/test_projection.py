@@ -244,3 +244,15 @@ def test_run_names_the_field_of_a_scenario_built_in_python(tiny_dataset):
     with pytest.raises(ScenarioError) as info:
         run_scenario(projected)
     assert [p.path for p in info.value.problems] == ["projection.end_year", "projection.window"]
+
+
+def test_the_report_shows_the_projected_path(tiny_dataset):
+    from simulator.analysis.report import build_report
+
+    projected = scenario(tiny_dataset, "{end_year: 2027-28, window: 2}")
+    html = build_report(projected)
+    assert "Resources per head by region, 2027-28 (projected)" in html
+    assert "Projection: 2025-26 to 2027-28 projected from the observed year 2024-25" in html
+    assert "path runs from the observed year 2024-25 through the projected years" in html
+    published = build_report(projected, years="2023-24:2024-25")
+    assert "(projected)" not in published and "which is not applied" in published
