@@ -331,10 +331,6 @@ def case_c(config: Config) -> CaseResult:
         timed = ("simulator.analysis.sweep's engine call, Evaluator.state(values): inputs "
                  "broadcast to (points, years, regions), gap_fill rate (points, 1, 1), "
                  "one simulate")
-        context.append(("sweep(scenario, {'steps[0].rate': rates}): validation, chunks, "
-                        "per-point metrics (Gini, Theil, CV, cost...)", time_call(
-                            lambda: sweep(scenario, {"steps[0].rate": rates}), repeat=repeat,
-                            warmup=1, min_run=min_run).median))
     else:
         big_inputs = sweep_inputs(inputs, n_points)
         big_system = swept_system(system, rates)
@@ -347,6 +343,11 @@ def case_c(config: Config) -> CaseResult:
     timing = time_call(engine, repeat=repeat, warmup=1, min_run=min_run)
     peak = peak_memory(engine)
     state = engine()
+    if sweep is not None:
+        context.append(("sweep(scenario, {'steps[0].rate': rates}): validation, chunks, "
+                        "per-point metrics (Gini, Theil, CV, cost...)", time_call(
+                            lambda: sweep(scenario, {"steps[0].rate": rates}), repeat=repeat,
+                            warmup=1, min_run=min_run).median))
 
     spec = ref.system_spec(system)
     points = np.unique(np.linspace(0, n_points - 1, n_ref).round().astype(int))
