@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigurationError
-from .transition import last_reset_index
+from .transition import restart_index
 
 __all__ = [
     "BGAMethod", "BGA_METHODS", "block_grant_adjustment", "levels_deduction",
@@ -147,14 +147,7 @@ def block_grant_adjustment(
         raise ConfigurationError("every region needs at least one other region in its comparator")
 
     # anchors: years where the path restarts (the base year and all before it, and resets)
-    anchors = np.arange(n_years) <= base_year
-    if resets is not None:
-        resets = np.asarray(resets, dtype=bool)
-        if resets.shape != (n_years,):
-            raise ConfigurationError(
-                f"resets must be a boolean vector over the {n_years} years, got shape {resets.shape}")
-        anchors = anchors | resets
-    last = last_reset_index(anchors)
+    last = restart_index(np.arange(n_years) <= base_year, resets)
 
     if method in _ADDITIVE:
         # S_t = sum_{u<=t} (R_c,u - R_c,u-1) x P_i,u / P_c,u  ;  path_k(t) = B_k + f_k (S_t - S_k)
@@ -185,7 +178,7 @@ def block_grant_adjustment(
     base = revenue.copy()  # B at each anchor (only anchor rows are used)
     if initial is not None:
         base[..., base_year, :] = np.broadcast_to(np.asarray(initial, float), shape[:-2] + (n_regions,))
-    later_resets = np.flatnonzero(anchors & (np.arange(n_years) > base_year))
+    later_resets = np.flatnonzero((last == np.arange(n_years)) & (np.arange(n_years) > base_year))
     for k in later_resets:  # recursion over reset years only (each reset starts from the last)
         previous = last[k - 1]
         carried = path(previous, base[..., previous, :], k)

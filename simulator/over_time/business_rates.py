@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigurationError
-from .transition import last_reset_index
+from .transition import restart_index
 
 __all__ = ["BusinessRatesResult", "business_rates_retention", "levy_rate",
            "LEVY_RATE_CAP", "SAFETY_NET_THRESHOLD", "LOCAL_SHARE_2013"]
@@ -154,14 +154,7 @@ def business_rates_retention(
     if uprating.shape != (n_years,) or np.any(uprating <= 0):
         raise ConfigurationError(
             f"uprating must be a positive index with one value per year ({n_years})")
-    anchors = np.arange(n_years) == 0
-    if resets is not None:
-        resets = np.asarray(resets, dtype=bool)
-        if resets.shape != (n_years,):
-            raise ConfigurationError(
-                f"resets must be a boolean vector over the {n_years} years, got shape {resets.shape}")
-        anchors = anchors | resets
-    last = last_reset_index(anchors)
+    last = restart_index(np.arange(n_years) == 0, resets)
 
     leading = shape[:-2] + shape[-1:]
     brb = np.zeros(shape)
@@ -174,7 +167,7 @@ def business_rates_retention(
                                  "levels >= 0")
     if new_baseline_funding_level is not None:
         new_bfl = np.broadcast_to(np.asarray(new_baseline_funding_level, float), shape)
-    for k in np.flatnonzero(anchors)[1:]:  # recursion over reset years only
+    for k in np.flatnonzero(last == np.arange(n_years))[1:]:  # recursion over reset years only
         previous = last[k - 1]
         growth_factor = uprating[k] / uprating[previous]
         carried_brb = brb[..., previous, :] * growth_factor

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import ConfigurationError
 
-__all__ = ["reset_schedule", "last_reset_index", "phase_in_weights", "phase_in", "with_transition"]
+__all__ = ["reset_schedule", "last_reset_index", "restart_index", "phase_in_weights", "phase_in", "with_transition"]
 
 
 def reset_schedule(n_years: int, every: int | None, first: int = 0) -> np.ndarray:
@@ -62,6 +62,23 @@ def last_reset_index(resets: np.ndarray) -> np.ndarray:
     """
     resets = np.asarray(resets, dtype=bool)
     return np.maximum.accumulate(np.where(resets, np.arange(resets.size), 0))
+
+
+def restart_index(anchors: np.ndarray, resets: np.ndarray | None) -> np.ndarray:
+    """Index of the latest restart at or before each year ``(Y,)``.
+
+    A path restarts in its ``anchors`` (e.g. the base year and the years
+    before it) and in the years flagged by ``resets`` (a boolean vector over
+    the same years, or None).
+    """
+    anchors = np.asarray(anchors, dtype=bool)
+    if resets is not None:
+        resets = np.asarray(resets, dtype=bool)
+        if resets.shape != anchors.shape:
+            raise ConfigurationError(f"resets must be a boolean vector over the {anchors.size} "
+                                     f"years, got shape {resets.shape}")
+        anchors = anchors | resets
+    return last_reset_index(anchors)
 
 
 def phase_in_weights(n_years: int, transition_years: int, start: int = 0) -> np.ndarray:
