@@ -41,6 +41,18 @@ __all__ = [
     # learn page
     "teaching_federation", "federation_table", "learn_table", "explain_devolution",
     "explain_step",
+    # many areas and hex maps
+    "SEQUENTIAL", "extremes", "geojson_with_codes", "hex_geojson",
+    # over time
+    "BGA_LABELS", "bga_label", "over_time_figure", "fan_chart", "bga_methods_table",
+    "bga_methods_figure", "absorbed_frame", "risk_table", "risk_figure", "number_text",
+    # need index
+    "need_index_table", "rank_interval_figure", "mission_figure", "quadrant_figure",
+    "top_share_table", "top_share_figure",
+    # targets
+    "solve_cards", "budget_table", "with_contribution_step",
+    # real systems
+    "step_formulas", "validation_sections",
 ]
 
 # ---------------------------------------------------------------- palette
@@ -49,6 +61,10 @@ __all__ = [
 GAIN = "#2166AC"
 LOSS = "#B35806"
 NEUTRAL = "#F7F7F7"
+#: Sequential scale, low (near white) -> high (dark blue), after ColorBrewer PuBu:
+#: one hue, so it reads the same with every colour-vision deficiency.
+SEQUENTIAL = [[0.0, "#F1EEF6"], [0.25, "#BDC9E1"], [0.5, "#74A9CF"], [0.75, "#2B8CBE"],
+              [1.0, "#045A8D"]]
 #: Diverging scale, losses (orange) -> 0 (near white) -> gains (blue).
 DIVERGING = [[0.0, LOSS], [0.25, "#F1A340"], [0.5, NEUTRAL], [0.75, "#67A9CF"], [1.0, GAIN]]
 #: Okabe & Ito's eight colours (black last).
@@ -165,18 +181,28 @@ def resource_components(state: FiscalState, federation: Federation, year: str | 
     return {source: pick(amount) / population for source, amount in parts + list(state.transfers)}
 
 
-def resources_figure(result: Any, year: str | None = None, *, height: int | None = None):
+def resources_figure(result: Any, year: str | None = None, *, height: int | None = None,
+                     codes: Sequence[str] | None = None):
     """Horizontal bars per region, 'before' (baseline) and 'after' (the system),
-    stacked by source of resources (block grant, own revenue, each transfer)."""
+    stacked by source of resources (block grant, own revenue, each transfer).
+
+    ``codes``: only these regions, in this order from the top (e.g.
+    :func:`extremes` of a dataset with hundreds of areas); default all."""
     import plotly.graph_objects as go
 
     fed = result.federation
     year = year or fed.years[-1]
     before = resource_components(result.baseline, fed, year)
     after = resource_components(result.state, fed, year)
+    names = list(fed.names)
+    if codes is not None:
+        keep = np.array([fed.codes.index(c) for c in codes], dtype=int)
+        before = {k: v[keep] for k, v in before.items()}
+        after = {k: v[keep] for k, v in after.items()}
+        names = [names[k] for k in keep]
     sources = list(dict.fromkeys([*before, *after]))
     colours = source_colours(sources)
-    names = list(fed.names)[::-1]
+    names = names[::-1]
     n = len(names)
     # y is a two-level category axis: region, then Before/After
     y = [[name for name in names for _ in (0, 1)], ["Before", "After"] * n]
@@ -310,25 +336,35 @@ MAP_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","objects"
 
 
 def change_map(frame: pd.DataFrame, geojson: Mapping | str, value: str, *, title: str,
-               unit: str, height: int = 460, bound: float | None = None):
+               unit: str, height: int = 460, bound: float | None = None,
+               sequential: bool = False, tickformat: str = ",.0f"):
     """Choropleth of ``frame[value]`` by ``frame['code']`` on a diverging
     blue (gain) / orange (loss) scale centred on zero, symmetric to ``bound``
     (default: the largest absolute value; pass one bound to compare maps).
+    ``sequential=True``: a light-to-dark :data:`SEQUENTIAL` scale from the
+    lowest to the highest value instead (e.g. need).
     ``geojson``: features with property ``code``, as a dict or a URL (see
-    :func:`geojson_data_url`)."""
+    :func:`geojson_data_url`; :func:`hex_geojson` for a hex map)."""
     import plotly.graph_objects as go
 
     values = frame[value].to_numpy(dtype=float)
-    if bound is None:
-        bound = float(np.nanmax(np.abs(values))) if len(values) else 1.0
-    bound = bound if bound > 0 else 1.0
+    if sequential:
+        finite = values[np.isfinite(values)]
+        zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        scale = SEQUENTIAL
+    else:
+        if bound is None:
+            bound = float(np.nanmax(np.abs(values))) if len(values) else 1.0
+        bound = bound if bound > 0 else 1.0
+        zmin, zmax, scale = -bound, bound, DIVERGING
+    many = len(values) > 50
     fig = go.Figure(go.Choropleth(
         geojson=geojson, locations=frame["code"], z=values, featureidkey="properties.code",
-        text=frame["region"], colorscale=DIVERGING, zmin=-bound, zmax=bound,
-        marker_line_color="#555", marker_line_width=0.5,
-        colorbar=dict(title=dict(text=unit, side="top"), tickformat=",.0f", orientation="h",
-                      y=-0.02, yanchor="top", len=0.9, thickness=14),
-        hovertemplate="%{text}<br>%{z:,.0f} " + unit + "<extra></extra>"))
+        text=frame["region"], colorscale=scale, zmin=zmin, zmax=zmax,
+        marker_line_color="#777" if many else "#555", marker_line_width=0.3 if many else 0.5,
+        colorbar=dict(title=dict(text=unit, side="top"), tickformat=tickformat,
+                      orientation="h", y=-0.02, yanchor="top", len=0.9, thickness=14),
+        hovertemplate="%{text}<br>%{z:" + tickformat + "} " + unit + "<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40, b=70))
     return fig
@@ -566,14 +602,18 @@ def summary_metrics(summary: pd.DataFrame, currency: str, year: str) -> list[dic
     return items
 
 
-def marginal_rates_figure(rates: pd.DataFrame, year: str, *, height: int | None = None):
+def marginal_rates_figure(rates: pd.DataFrame, year: str, *, height: int | None = None,
+                          codes: Sequence[str] | None = None):
     """Marginal equalisation rates by region for one year: bars split by the
     channel through which an extra pound of own revenue is lost (columns
     ``lost_via_*`` of ``Result.marginal_equalisation_rates()``), with the
-    total rate as a marker."""
+    total rate as a marker.  ``codes``: only these regions, in this order."""
     import plotly.graph_objects as go
 
-    frame = rates[rates["year"] == year].iloc[::-1]
+    frame = rates[rates["year"] == year]
+    if codes is not None:
+        frame = frame.set_index("code").loc[list(codes)].reset_index()
+    frame = frame.iloc[::-1]
     channels = [c for c in frame.columns if c.startswith("lost_via")]
     fig = go.Figure()
     for k, column in enumerate(channels):
@@ -592,6 +632,9 @@ def marginal_rates_figure(rates: pd.DataFrame, year: str, *, height: int | None 
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
         margin=dict(l=10, r=10, t=40, b=40))
     fig.update_xaxes(tickformat=".0%")
+    values = frame[channels + ["marginal_equalisation_rate"]].to_numpy(float)
+    if not np.nanmax(np.abs(values), initial=0.0) > 1e-6:  # zero up to rounding noise
+        fig.update_xaxes(range=[-0.05, 1.0])
     return fig
 
 
@@ -859,3 +902,608 @@ def problems_table(problems: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"Line": p.line, "Column": p.column, "Field": p.path or "(file)", "Message": p.message}
          for p in problems], columns=["Line", "Column", "Field", "Message"])
+
+
+# ---------------------------------------------------------------- many areas, hex maps
+def extremes(frame: pd.DataFrame, column: str, n: int = 20) -> list[str]:
+    """Codes of the ``n`` largest values of ``frame[column]`` then the ``n``
+    smallest (largest first; ties by code), or every code when there are at
+    most ``2 n`` rows.  For charts of datasets with hundreds of areas."""
+    ordered = frame.sort_values([column, "code"], ascending=[False, True])
+    codes = list(ordered["code"])
+    return codes if len(codes) <= 2 * n else codes[:n] + codes[-n:]
+
+
+def geojson_with_codes(geojson: Mapping, key: str) -> dict:
+    """A copy of ``geojson`` whose features carry property ``code`` (the maps'
+    key) taken from property ``key`` (e.g. ONS ``areacd``)."""
+    features = [{**feature, "properties": {**feature["properties"],
+                                           "code": feature["properties"][key]}}
+                for feature in geojson["features"]]
+    return {**geojson, "features": features}
+
+
+def hex_geojson(hexes: pd.DataFrame, size: float = 0.1) -> dict:
+    """A hex map as GeoJSON polygons, so :func:`change_map` draws it like a map.
+
+    ``hexes`` has ``code``, ``name``, ``x``, ``y``: pointy-top hex centres
+    one unit apart along a row (e.g. ``england_la.hexmap_frame()``).  The
+    layout is scaled by ``size`` degrees and placed at the equator, where a
+    map projection leaves small shapes undistorted.  Rings run clockwise, as
+    plotly's geo maps expect.
+    """
+    radius = size / np.sqrt(3.0)
+    angles = np.deg2rad([90.0, 30.0, -30.0, -90.0, -150.0, 150.0, 90.0])  # clockwise, closed
+    x = hexes["x"].to_numpy(float) * size
+    y = (hexes["y"].to_numpy(float) - float(hexes["y"].mean())) * size
+    features = []
+    for code, name, cx, cy in zip(hexes["code"], hexes["name"], x, y):
+        ring = [[round(float(cx + radius * np.cos(a)), 6), round(float(cy + radius * np.sin(a)), 6)]
+                for a in angles]
+        features.append({"type": "Feature", "properties": {"code": code, "name": name},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# ---------------------------------------------------------------- over time
+#: Lines of many regions: Okabe & Ito without yellow (too pale for a thin line on
+#: white) and Paul Tol's dark colours; the second six are also dashed.
+_LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#000000", "#882255", "#44AA99", "#332288", "#999933", "#777777"]
+#: Block grant adjustment indexation methods (simulator.over_time.BGA_METHODS) in words.
+BGA_LABELS = {"levels_deduction": "Levels deduction", "comparable_model": "Comparable model",
+              "indexed_per_capita": "Indexed per capita", "indexed_deduction": "Indexed deduction"}
+
+
+def bga_label(method: str) -> str:
+    return BGA_LABELS.get(method, method.replace("_", " ").capitalize())
+
+
+def over_time_figure(by_region: pd.DataFrame, column: str, *, unit: str,
+                     first_projected: str | None = None, height: int = 460):
+    """One line per region over the years of ``by_region`` (a
+    ``Result.by_region()`` frame), ``column`` in ``unit``; a dotted line marks
+    the first projected year."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    years = list(dict.fromkeys(by_region["year"]))
+    for k, (code, frame) in enumerate(by_region.groupby("code", sort=False)):
+        name = frame["region"].iloc[0]
+        fig.add_trace(go.Scatter(
+            x=frame["year"], y=frame[column], mode="lines", name=name,
+            line=dict(color=_LINE_COLOURS[k % len(_LINE_COLOURS)], width=2,
+                      dash=("solid", "dash")[(k // len(_LINE_COLOURS) + k // 6) % 2]),
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:,.0f}} {unit}<extra></extra>"))
+    if first_projected in years:
+        fig.add_vline(x=years.index(first_projected) - 0.5, line=dict(color="#666", dash="dot"))
+        fig.add_annotation(x=years.index(first_projected) - 0.5, y=1.0, yref="paper",
+                           text="projected →", showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(color="#444"))
+    fig.update_layout(height=height, yaxis_title=unit, xaxis_title="Financial year",
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+                      margin=dict(l=10, r=10, t=30, b=40))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=",.0f")
+    return fig
+
+
+def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
+              central: pd.DataFrame | None = None, row_height: int = 230):
+    """Small multiples, one per region: percentile bands over the years.
+
+    ``bands``: tidy ``year, code, region, percentile, <value>``
+    (``MonteCarloResult.bands()``).  The outermost percentiles make the
+    lightest band, the next pair a darker one, the middle one (the median) a
+    line; ``central`` (``year, code, <value>``) adds the run without shocks as
+    a dotted line.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    percentiles = sorted(bands["percentile"].unique())
+    regions = list(dict.fromkeys(zip(bands["code"], bands["region"])))
+    rows = int(np.ceil(len(regions) / columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True,
+                        subplot_titles=[name for _, name in regions],
+                        vertical_spacing=0.5 / max(rows * 3, 1), horizontal_spacing=0.05)
+    wide = bands.pivot_table(index=["code", "year"], columns="percentile", values=value,
+                             sort=False)
+    pairs = [(percentiles[k], percentiles[-1 - k]) for k in range(len(percentiles) // 2)]
+    shades = ["rgba(33,102,172,0.18)", "rgba(33,102,172,0.35)", "rgba(33,102,172,0.5)"]
+    for n, (code, name) in enumerate(regions):
+        row, col = n // columns + 1, n % columns + 1
+        frame = wide.loc[code]
+        years = list(frame.index)
+        for k, (low, high) in enumerate(pairs):
+            label = f"{low:g}th-{high:g}th percentile"
+            fig.add_trace(go.Scatter(x=years, y=frame[high], mode="lines", line=dict(width=0),
+                                     showlegend=False, hoverinfo="skip", legendgroup=label),
+                          row=row, col=col)
+            fig.add_trace(go.Scatter(
+                x=years, y=frame[low], mode="lines", line=dict(width=0), fill="tonexty",
+                fillcolor=shades[k % len(shades)], name=label, legendgroup=label,
+                showlegend=n == 0,
+                customdata=frame[high], hovertemplate=f"{name} %{{x}}<br>{label}: "
+                f"%{{y:,.0f}} to %{{customdata:,.0f}} {unit}<extra></extra>"), row=row, col=col)
+        if len(percentiles) % 2:
+            middle = percentiles[len(percentiles) // 2]
+            fig.add_trace(go.Scatter(
+                x=years, y=frame[middle], mode="lines", line=dict(color=GAIN, width=2),
+                name=f"{middle:g}th percentile (median)" if middle == 50 else f"{middle:g}th",
+                legendgroup="median", showlegend=n == 0,
+                hovertemplate=f"{name} %{{x}}<br>median: %{{y:,.0f}} {unit}<extra></extra>"),
+                row=row, col=col)
+        if central is not None:
+            own = central[central["code"] == code]
+            fig.add_trace(go.Scatter(
+                x=own["year"], y=own[value], mode="lines", line=dict(color="#000", width=1,
+                                                                     dash="dot"),
+                name="Projection without shocks", legendgroup="central", showlegend=n == 0,
+                hovertemplate=f"{name} %{{x}}<br>without shocks: %{{y:,.0f}} {unit}"
+                              "<extra></extra>"), row=row, col=col)
+    fig.update_layout(height=row_height * rows + 120, margin=dict(l=10, r=10, t=50, b=60),
+                      title=dict(text=unit, font=dict(size=13), x=0, xanchor="left"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.04, x=0))
+    fig.update_xaxes(type="category", nticks=4, tickangle=0)
+    fig.update_yaxes(tickformat=",.0f")
+    fig.update_annotations(font_size=12)
+    return fig
+
+
+def bga_methods_table(frame: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
+    """Cumulative gain (+) or loss (-) against the centre by region (rows) and
+    method (columns) up to ``year``, from ``compare_methods_frame`` (currency
+    millions, summed from the first year of ``frame``; each column says so)."""
+    cur = currency.lower()
+    rows = frame[frame["year"] == year]
+    table = rows.pivot_table(index=["code", "region"], columns="method",
+                             values=f"cumulative_gain_{cur}_m", sort=False)
+    methods = [m for m in BGA_LABELS if m in table.columns] + [
+        m for m in table.columns if m not in BGA_LABELS]
+    span = f"{frame['year'].iloc[0]} to {year}"
+    table = table[methods].rename(columns=lambda m: f"{bga_label(m)} ({currency} m, {span})")
+    table.columns.name = None
+    return table.reset_index()
+
+
+def bga_methods_figure(table: pd.DataFrame, *, chosen: str | None, unit: str,
+                       height: int | None = None):
+    """Grouped bars per region, one per method (:func:`bga_methods_table`);
+    the ``chosen`` method solid, the others paler."""
+    import plotly.graph_objects as go
+
+    methods = [c for c in table.columns if c not in ("code", "region")]
+    fig = go.Figure()
+    for k, column in enumerate(methods):
+        method = column.split(" (")[0]
+        picked = chosen is None or method == bga_label(chosen)
+        fig.add_trace(go.Bar(
+            y=table["region"][::-1], x=table[column][::-1], orientation="h", name=method,
+            marker=dict(color=OKABE_ITO[k % len(OKABE_ITO)], opacity=1.0 if picked else 0.45,
+                        line=dict(color="#000", width=1.2 if picked and chosen else 0)),
+            hovertemplate=f"%{{y}}<br>{method}: %{{x:,.0f}} {unit}<extra></extra>"))
+    fig.update_layout(barmode="group", height=height or max(420, 58 * len(table) + 120),
+                      xaxis_title=unit, legend=dict(orientation="h", yanchor="bottom", y=1.01,
+                                                    x=0),
+                      margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444")
+    return fig
+
+
+def absorbed_frame(shares: np.ndarray, federation: Federation) -> pd.DataFrame:
+    """``absorbed_share`` output ``(years, regions)`` as a tidy frame
+    ``year, code, region, share_absorbed`` (a share, 0-1)."""
+    shares = np.asarray(shares, float)
+    n_years, n_regions = shares.shape
+    return pd.DataFrame({"year": np.repeat(np.array(federation.years), n_regions),
+                         "code": np.tile(np.array(federation.codes), n_years),
+                         "region": np.tile(np.array(federation.names), n_years),
+                         "share_absorbed": shares.ravel()})
+
+
+def risk_table(absorbed: pd.DataFrame, volatility: pd.DataFrame, currency: str, year: str
+               ) -> pd.DataFrame:
+    """One year of the risk-sharing figures by region: share of an own shock
+    absorbed (:func:`absorbed_frame`) and the volatility of resources per head
+    before and after equalisation (``simulator.over_time.volatility``)."""
+    cur = currency.lower()
+    a = absorbed[absorbed["year"] == year].set_index("code")
+    v = volatility[volatility["year"] == year].set_index("code")
+    return pd.DataFrame({
+        "Region": a["region"],
+        f"Share of own shock absorbed ({year}, %)": 100 * a["share_absorbed"],
+        f"SD before equalisation ({currency} per head, {year})": v[f"sd_before_{cur}"],
+        f"SD after equalisation ({currency} per head, {year})": v[f"sd_after_{cur}"],
+        f"Volatility reduction ({year}, %)": 100 * v["reduction"],
+    }).reset_index().rename(columns={"code": "Code"})
+
+
+def number_text(fmt: str = "{:,.0f}", missing: str = "n/a"):
+    """A formatter for a Styler: ``fmt``, ``missing`` for NaN, and never a
+    minus sign on a value that rounds to zero (rounding noise such as -1e-14)."""
+    def text(value: float) -> str:
+        if value is None or not np.isfinite(value):
+            return missing
+        shown = fmt.format(value)
+        return shown[1:] if shown.startswith("-") and not any(c in "123456789"
+                                                             for c in shown) else shown
+    return text
+
+
+def risk_figure(table: pd.DataFrame, year: str, currency: str):
+    """Two panels from :func:`risk_table`: share of an own shock absorbed (%)
+    and standard deviation of resources per head before and after."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    share = f"Share of own shock absorbed ({year}, %)"
+    before = f"SD before equalisation ({currency} per head, {year})"
+    after = f"SD after equalisation ({currency} per head, {year})"
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=[f"Share of a region's own shock absorbed (%, {year})",
+                                        f"Volatility of resources per head ({currency} per "
+                                        f"head, {year})"])
+    y = table["Region"][::-1]
+    fig.add_trace(go.Bar(y=y, x=table[share][::-1], orientation="h", marker_color=GAIN,
+                         name="Absorbed", showlegend=False,
+                         hovertemplate="%{y}<br>%{x:.1f}% of its own shock absorbed"
+                                       "<extra></extra>"), row=1, col=1)
+    for label, column, colour in (("Before equalisation", before, "#999999"),
+                                  ("After equalisation", after, OKABE_ITO[1])):
+        fig.add_trace(go.Bar(y=y, x=table[column][::-1], orientation="h", name=label,
+                             marker_color=colour,
+                             hovertemplate=f"%{{y}}<br>{label}: SD %{{x:,.0f}} {currency} per "
+                                           f"head<extra></extra>"), row=1, col=2)
+    fig.update_layout(barmode="group", height=max(380, 40 * len(table) + 140),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0.55),
+                      margin=dict(l=10, r=10, t=70, b=30))
+    fig.update_xaxes(ticksuffix="%", row=1, col=1)
+    fig.update_xaxes(tickformat=",.0f", row=1, col=2)
+    return fig
+
+
+# ---------------------------------------------------------------- need index
+def need_index_table(frame: pd.DataFrame, missions: Sequence[str], titles: Sequence[str],
+                     intervals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``NeedIndex.to_frame()`` with readable headers, sorted by rank; with
+    ``RankIntervals.frame``, the median and 5th-95th percentile ranks."""
+    table = frame.rename(columns={"code": "Code", "name": "Authority", "group": "Region",
+                                  "composite": "Composite need score", "rank": "Rank"})
+    table = table.rename(columns={f"{m}_index": f"{t} (score)" for m, t in zip(missions, titles)})
+    table["Population (mid-2023)"] = table.pop("population")
+    table["Indicators imputed"] = table.pop("n_imputed")
+    if intervals is not None:
+        extra = intervals.set_index("code")[["rank_median", "rank_low", "rank_high"]]
+        table = table.join(extra.rename(columns={
+            "rank_median": "Median rank (simulated)", "rank_low": "Rank, 5th percentile",
+            "rank_high": "Rank, 95th percentile"}), on="Code")
+    return table.sort_values(["Rank", "Code"]).reset_index(drop=True)
+
+
+def rank_interval_figure(frame: pd.DataFrame, *, first: int = 1, n: int = 30,
+                         highlight: str | None = None, lower: float = 5, upper: float = 95):
+    """Ranks with their Monte-Carlo interval for authorities ranked ``first``
+    to ``first + n - 1`` (``RankIntervals.frame``): a dot at the rank, a bar
+    from the ``lower`` to the ``upper`` percentile rank; ``highlight`` (a
+    code) in orange and always included."""
+    import plotly.graph_objects as go
+
+    ordered = frame.sort_values(["rank", "code"])
+    shown = ordered[(ordered["rank"] >= first) & (ordered["rank"] < first + n)]
+    if highlight is not None and highlight not in set(shown["code"]):
+        shown = pd.concat([shown, ordered[ordered["code"] == highlight]])
+    shown = shown.iloc[::-1]
+    colours = [LOSS if c == highlight else GAIN for c in shown["code"]]
+    labels = [f"{name} ({rank})" for name, rank in zip(shown["name"], shown["rank"])]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=shown["rank_median"], y=labels, mode="markers", name="Median rank over draws",
+        marker=dict(symbol="line-ns-open", size=12, color="#000"),
+        error_x=dict(type="data", symmetric=False, array=shown["rank_high"] - shown["rank_median"],
+                     arrayminus=shown["rank_median"] - shown["rank_low"], color="#888",
+                     thickness=6, width=0),
+        customdata=np.column_stack([shown["rank_low"], shown["rank_high"]]),
+        hovertemplate=f"%{{y}}<br>median %{{x}}, {lower:g}th-{upper:g}th percentile: "
+                      "%{customdata[0]}-%{customdata[1]}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=shown["rank"], y=labels, mode="markers", name="Rank (the index)",
+                             marker=dict(size=9, color=colours),
+                             hovertemplate="%{y}<br>rank %{x}<extra></extra>"))
+    fig.update_layout(height=max(360, 22 * len(shown) + 120),
+                      xaxis_title=f"Rank (1 = most need); bar: {lower:g}th-{upper:g}th "
+                                  "percentile",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+                      margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def mission_figure(frame: pd.DataFrame, code: str, missions: Sequence[str],
+                   titles: Sequence[str], unavailable: Mapping[str, str],
+                   all_titles: Mapping[str, str] | None = None):
+    """One authority's mission sub-index scores (``NeedIndex.to_frame()``),
+    with each unavailable mission listed as 'no data'."""
+    import plotly.graph_objects as go
+
+    row = frame.set_index("code").loc[code]
+    names = list(titles) + [(all_titles or {}).get(m, m) + " (no data)" for m in unavailable]
+    values = [float(row[f"{m}_index"]) for m in missions] + [0.0] * len(unavailable)
+    colours = [GAIN if v > 0 else LOSS for v in values[:len(missions)]] + ["#DDDDDD"] * len(
+        unavailable)
+    fig = go.Figure(go.Bar(
+        y=names[::-1], x=values[::-1], orientation="h", marker_color=colours[::-1],
+        text=[("n/a" if k >= len(missions) else f"{v:+.2f}") for k, v in enumerate(values)][::-1],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.add_vline(x=0, line=dict(color="#444", width=1))
+    fig.update_layout(height=60 * len(names) + 120,
+                      xaxis_title="Score (0 = typical; above 0 = more need)",
+                      margin=dict(l=10, r=40, t=30, b=40), showlegend=False)
+    return fig
+
+
+_QUADRANT_COLOURS = {"high need, low spend": LOSS, "high need, high spend": OKABE_ITO[3],
+                     "low need, low spend": OKABE_ITO[4], "low need, high spend": GAIN}
+
+
+def quadrant_figure(quadrants: pd.DataFrame, spend: str, *, spend_unit: str,
+                    score_unit: str):
+    """Need against spending per head (``need_spend_quadrants``), one colour
+    per quadrant, dotted lines at the medians the quadrants split on."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for quadrant, colour in _QUADRANT_COLOURS.items():
+        part = quadrants[quadrants["quadrant"] == quadrant]
+        fig.add_trace(go.Scatter(
+            x=part[spend], y=part["composite"], mode="markers", name=f"{quadrant} ({len(part)})",
+            marker=dict(color=colour, size=7, line=dict(width=0.5, color="#fff"),
+                        symbol="diamond" if quadrant == "high need, low spend" else "circle"),
+            text=part["name"], hovertemplate=f"%{{text}}<br>%{{x:,.0f}} {spend_unit}<br>need "
+                                             "%{y:.2f}<extra></extra>"))
+    fig.add_vline(x=float(np.median(quadrants[spend])), line=dict(color="#666", dash="dot"))
+    fig.add_hline(y=float(np.median(quadrants["composite"])), line=dict(color="#666", dash="dot"))
+    fig.update_layout(height=480, xaxis_title=spend_unit, yaxis_title=score_unit,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
+                      margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(tickformat=",.0f")
+    return fig
+
+
+def top_share_table(table: pd.DataFrame, share: float) -> pd.DataFrame:
+    """``top_need_share_by_group`` with readable headers (shares in percent)."""
+    pct = f"{share:.0%}"
+    return pd.DataFrame({
+        "Region": table["group"], "Authorities": table["authorities"],
+        f"In the top {pct}": table["in_top"],
+        f"Share of its authorities in the top {pct} (%)": 100 * table["share_in_top"],
+        f"Share of its population in the top {pct} (%)": 100 * table["population_share_in_top"],
+    })
+
+
+def top_share_figure(table: pd.DataFrame, share: float):
+    """Horizontal bars: share of each region's authorities in the top ``share``
+    of need (from :func:`top_share_table`), labelled 'n of N'."""
+    import plotly.graph_objects as go
+
+    pct = f"{share:.0%}"
+    column = f"Share of its authorities in the top {pct} (%)"
+    frame = table.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        y=frame["Region"], x=frame[column], orientation="h", marker_color=GAIN,
+        text=[f"{a} of {b}" for a, b in zip(frame[f"In the top {pct}"], frame["Authorities"])],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:.1f}% (%{text})<extra></extra>"))
+    fig.update_layout(height=max(320, 34 * len(frame) + 100),
+                      xaxis_title=f"Share of the region's authorities in the top {pct} of need (%)",
+                      margin=dict(l=10, r=60, t=20, b=40))
+    fig.update_xaxes(ticksuffix="%", range=[0, max(100.0, float(frame[column].max()) * 1.1)])
+    return fig
+
+
+# ---------------------------------------------------------------- targets
+def solve_cards(result: Any, kind: str, currency: str, year: str, metric: str = "gini"
+                ) -> list[dict[str, str]]:
+    """Headline figures of a ``SolveResult`` for ``st.metric``: the answer and
+    what it achieves, with units and the year.  ``kind``: ``min_share``,
+    ``self_financing`` or ``budget`` (``metric``: the one minimised)."""
+    parameter = result.parameter or "-"
+    answer = "not reachable" if result.value is None else f"{result.value:.4g}"
+    cards = [{"label": f"Answer: {parameter}", "value": answer,
+              "help": "The parameter value that meets the target (a rate or share, 0-1; an "
+                      "index for a guarantee target)."}]
+    if kind == "min_share":
+        cards.append({"label": f"Lowest region, % of average ({year})",
+                      "value": ("n/a" if result.achieved is None
+                                else f"{100 * result.achieved:.1f}%"),
+                      "help": "At the answer, or the best reachable if the target cannot be met."})
+    elif kind == "self_financing":
+        cards.append({"label": f"Centre's net cost ({currency} m a year, {year})",
+                      "value": "n/a" if result.achieved is None
+                      else f"{currency} {result.achieved:,.0f} m",
+                      "help": "At the answer, or the lowest reachable if it cannot be met."})
+        paid = result.details.get("paid_in_m")
+        if paid is not None:
+            cards.append({"label": f"Paid in by regions ({currency} m a year, {year})",
+                          "value": f"{currency} {paid:,.0f} m",
+                          "help": "What contributing regions pay in (horizontal flows)."})
+    else:
+        cards[0]["help"] = (f"Best option: {result.details.get('option', '-')}. "
+                            + cards[0]["help"])
+        cards.append({"label": f"{_METRIC_NAMES.get(metric, metric)} of resources per head "
+                               f"({year})",
+                      "value": "n/a" if result.achieved is None else f"{result.achieved:.4f}",
+                      "help": f"Against {result.details.get('baseline', float('nan')):.4f} in "
+                              "the baseline (a ratio, no unit)."})
+        cost = result.details.get("cost_m")
+        cards.append({"label": f"Cost to the centre ({currency} m a year, {year})",
+                      "value": "n/a" if cost is None else f"{currency} {cost:,.0f} m",
+                      "help": "Against the baseline, at the answer."})
+    return cards
+
+
+_METRIC_NAMES = {"gini": "Gini", "theil": "Theil index", "cv": "Coefficient of variation",
+                 "max_min_ratio": "Highest / lowest"}
+
+
+def budget_table(table: pd.DataFrame, currency: str, metric: str, year: str) -> pd.DataFrame:
+    """``SolveResult.table`` of ``best_for_budget`` with readable headers."""
+    return table.rename(columns={
+        "option": "Option", "parameter": "Parameter", "value": "Best value",
+        "cost_m": f"Cost to the centre ({currency} m a year, {year})",
+        metric: f"{_METRIC_NAMES.get(metric, metric)} ({year})", "feasible": "Within budget"})
+
+
+def with_contribution_step(scenario: Any) -> tuple[Any, bool]:
+    """The scenario with a ``horizontal_funding`` step (regions above the
+    national average pay a share of the centre's cost of the earlier steps)
+    appended if it has none; and whether one was added.  A configuration
+    change for the self-financing solver, not a result."""
+    if any(getattr(s, "type", None) == "horizontal_funding" for s in scenario.steps):
+        return scenario, False
+    from .steps import STEP_TYPES
+
+    step = STEP_TYPES["horizontal_funding"](label="Contribution of strong regions")
+    return scenario.model_copy(update={"steps": [*scenario.steps, step]}), True
+
+
+# ---------------------------------------------------------------- real systems
+def _tex_text(text: str) -> str:
+    return text.replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+
+
+def step_formulas(step: Any, currency: str) -> list[tuple[str, str]]:
+    """A real system's step as (caption, LaTeX) pairs: the formula of the
+    step's docstring with the step's own parameters written in.  Empty for a
+    step type without one (show its docstring instead)."""
+    kind = getattr(step, "type", "")
+    m = lambda v: tex_money(v, currency)  # noqa: E731
+    if kind == "source_gap_fill":
+        options = [", ".join(f"\\theta_{{\\text{{{_tex_text(s)}}}}} = {v:g}" for s, v in o.items())
+                   or r"\text{every source } 1" for o in step.inclusion]
+        return [
+            ("Per-head gap of region $i$ under an inclusion option $\\theta$ (share of each "
+             "revenue source $s$ counted; $S_s$ the standard, $c_{is}$ the region's capacity "
+             "per head).", r"g_i(\theta) = \sum_s \theta_s \,(S_s - c_{is})"),
+            ("Options compared (sources not named count fully).",
+             r"\quad;\quad ".join(rf"\theta^{{{k + 1}}}:\ {o}" for k, o in enumerate(options))),
+            ("Each region is paid its best option, never less than nothing.",
+             rf"T_i = {step.rate:g} \times \max\!\left(0,\ \max_k g_i(\theta^k)\right) \times P_i")]
+    if kind == "capacity_cap":
+        lowest = r"X = \min_{j:\, r_j = 0} b_j"
+        average = r"X = \frac{\sum_{j \in K} e_j P_j}{\sum_{j \in K} P_j}"
+        rule = {"lowest_non_recipient": ("the lowest equalised capacity of a non-recipient",
+                                         lowest),
+                "recipients_average": ("the recipients' average equalised capacity "
+                                       "(recomputed without regions capped to zero)", average)}
+        rows = [("Transfers $t_i$ of the capped steps and capacity $b_i$ before them "
+                 "(per head); a reference transfer $r_i$ defines the recipients and their "
+                 "equalised capacity:", r"e_i = b_i + r_i")]
+        if step.comparison == "by_population":
+            rows.append((f"Comparison level: if recipients hold less than "
+                         f"{step.population_threshold:.0%} of the population, the lowest "
+                         "non-recipient's; otherwise the recipients' average.",
+                         lowest + r"\quad \text{or} \quad " + average))
+        else:
+            text, formula = rule.get(step.comparison, (step.comparison, "X"))
+            rows.append((f"Comparison level: {text}.", formula))
+        rows.append(("A recipient gives back what lifts it above $X$, never more than it "
+                     "receives.", r"C_i = -\min\!\left(T_i,\ \max(0,\ b_i + t_i - X) \times "
+                     r"P_i\right)"))
+        return rows
+    if kind == "fixed_pool":
+        pool = (m(step.amount) if step.amount is not None
+                else rf"{m(step.amount_per_head)} \times \sum_i P_i")
+        rows = [("The transfers $T_i$ of the earlier steps are adjusted by $a_i$ so they "
+                 "total the fixed pool $A$.", rf"\sum_i (T_i + a_i) = A = {pool}")]
+        if step.method == "equal_per_head":
+            rows += [("Pool below the formula total: an equal per-head reduction $D$, at most "
+                      "each region's own receipt per head $t_i$.",
+                      r"a_i = -P_i \min(\max(0, t_i),\ D), \quad \sum_i P_i \min(t_i^+, D) = "
+                      r"\sum_i T_i - A"),
+                     ("Pool above it: receivers get $D$ per head more (others up to the "
+                      "greatest receiver's measure $C$).",
+                      r"a_i = P_i D \ \text{(receivers)}, \quad P_i \max(0,\ C + D - E_i)\ "
+                      r"\text{(others)}")]
+        else:
+            rows.append(("Receipts scaled by one factor.",
+                         r"a_i = (A - \textstyle\sum T) \frac{\max(0, T_i)}{\sum_j \max(0, T_j)}"))
+        return rows
+    if kind == "needs_pool":
+        pool = (m(step.amount) if step.amount is not None
+                else rf"{m(step.pool_per_head)} \times \sum_i P_i")
+        rows = [("The pool is shared by relativity $r_i$ times population.",
+                 rf"G_i = \text{{pool}} \times \frac{{r_i P_i}}{{\sum_j r_j P_j}}, \quad "
+                 rf"\text{{pool}} = {pool}")]
+        if step.relativities:
+            given = r",\ ".join(f"\\text{{{_tex_text(c)}}}\\ {v:g}"
+                                for c, v in step.relativities.items())
+            rows.append(("Relativities as determined (given).", rf"r = \{{{given}\}}"))
+        else:
+            rows.append(("Relativities by horizontal fiscal equalisation: assessed spending "
+                         "at the average standard $n_i E$ less own capacity $c_i$, against the "
+                         "average grant per head.",
+                         r"r_i = \max\!\left(0, \frac{n_i E - c_i}{g_{avg}}\right)"))
+        if step.relativity_floor is not None:
+            rows.append(("Every relativity raised to the floor before sharing.",
+                         rf"r_i \leftarrow \max(r_i,\ {step.relativity_floor:g})"))
+        return rows
+    if kind == "family_equalisation":
+        inclusion = r",\ ".join(f"\\theta_{{\\text{{{_tex_text(f)}}}}} = {s.inclusion:g}"
+                                for f, s in step.families.items())
+        rows = [("Measure: each tax family $f$ counted at its inclusion share.",
+                 rf"F_i = \sum_f \theta_f c_{{if}}, \quad {inclusion}"),
+                ("Standard need: each family's yield spread on its weighted inhabitants "
+                 "$W_{if} = w_{if} P_i$.",
+                 r"A_i = \sum_f \frac{\sum_j \theta_f c_{jf}}{\sum_j W_{jf}} W_{if}")]
+        weighted = sorted({f"{c}\\ {w:g}" for s in step.families.values()
+                           for c, w in (s.weights or {}).items()})
+        if weighted:
+            rows.append(("Inhabitant weights $w$ (1 where not listed).",
+                         r"w:\ " + r",\ ".join(f"\\text{{{_tex_text(x)}}}" for x in weighted)))
+        if step.mode == "symmetric":
+            rows.append(("Symmetric: a share of the distance to the standard, both ways (sums "
+                         "to zero).", rf"T_i = {step.rate:g} \times (A'_i - M_i)"))
+        else:
+            rows.append(("Gap-fill: a share of the gap below a fraction of the standard; the "
+                         "centre pays.", rf"T_i = {step.rate:g} \times \max(0,\ "
+                                         rf"{step.fraction:g} A_i - M_i)"))
+        return rows
+    if kind == "minimum_guarantee":
+        return [("Resource index: the measure per head against the average (= 100).",
+                 r"RI_i = 100 \times \frac{c_i}{c_{avg}}"),
+                ("Top-up in index points: to the target below the floor, progressive above.",
+                 rf"s(RI) = \begin{{cases}} {step.target_index:g} - RI & RI < "
+                 rf"{step.floor_index:g} \\ {step.top_up_at_floor:g}\left(\frac{{100 - RI}}"
+                 rf"{{100 - {step.floor_index:g}}}\right)^{{{step.exponent:.4f}}} & RI < 100 "
+                 r"\\ 0 & \text{otherwise} \end{cases}"),
+                ("Transfer: those index points of the average, per head.",
+                 r"T_i = \frac{s(RI_i)}{100} \times c_{avg} \times P_i")]
+    if kind == "horizontal_funding":
+        if step.ratio_to_centre is not None:
+            share = (rf"F = \rho\,(C - F), \ \rho = {step.ratio_to_centre:.4g} \Rightarrow "
+                     rf"F = {step.ratio_to_centre / (1 + step.ratio_to_centre):.4g} \times "
+                     r"\max(0, C)")
+        else:
+            share = rf"F = {step.share:g} \times \max(0, C)"
+        return [("Amount financed by strong regions, from the centre's net cost $C$ of the "
+                 "earlier steps.", share),
+                ("Each region above the standard pays the same share $u$ of its excess.",
+                 r"e_i = \max(0,\ x_i - S) P_i, \quad u = \min\!\left(1, \frac{F}{\sum_j e_j}"
+                 r"\right), \quad T_i = -u\, e_i")]
+    return []
+
+
+def validation_sections(markdown: str) -> dict[str, str]:
+    """``docs/validation.md`` split by preset: scenario name -> its section
+    (heading and tables, as markdown).  The name is read from the section's
+    ``Preset `scenarios/<name>.yaml``` line."""
+    import re
+
+    sections: dict[str, str] = {}
+    for block in re.split(r"(?m)^## ", markdown)[1:]:
+        found = re.search(r"scenarios/([A-Za-z0-9_]+)\.yaml", block)
+        if found:
+            title, _, body = block.strip().partition("\n")
+            sections[found.group(1)] = f"**{title.strip()}**\n\n{body.strip()}"
+    return sections
