@@ -12,6 +12,11 @@ st.set_page_config(page_title="fiscalsim: devolution and equalisation", layout="
 PAGES = [
     st.Page("app_pages/explore.py", title="Explore", icon=":material/map:", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/over_time.py", title="Over time", icon=":material/timeline:",
+            url_path="over_time"),
+    st.Page("app_pages/need_index.py", title="Need index", icon=":material/hexagon:",
+            url_path="need_index"),
+    st.Page("app_pages/targets.py", title="Targets", icon=":material/target:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",
             url_path="editor"),

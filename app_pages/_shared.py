@@ -59,18 +59,38 @@ def federation_year(name: str, year: str, **options: str) -> simulator.Federatio
     return federation(name, **options).select_years(year)
 
 
-@st.cache_resource(show_spinner=False)
-def boundaries(name: str) -> str | None:
-    """The dataset's GeoJSON (features keyed by property ``code``) as a data URL
-    for plotly, built once; None when the dataset ships no boundaries."""
+def _data_module(name: str):
     if name == TEACHING:
         return None
     try:
-        module = importlib.import_module(f"simulator.data.{name}")
+        return importlib.import_module(f"simulator.data.{name}")
     except ModuleNotFoundError:
         return None
-    loader = getattr(module, "boundaries", None)
-    return presentation.geojson_data_url(loader()) if loader else None
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries(name: str) -> str | None:
+    """The dataset's GeoJSON (features keyed by property ``code``) as a data URL
+    for plotly, built once; None when the dataset ships no boundaries.
+    (``england_la`` ships ONS boundaries keyed by ``areacd``.)"""
+    module = _data_module(name)
+    loader = getattr(module, "boundaries", None) or getattr(module, "load_boundaries", None)
+    if loader is None:
+        return None
+    geojson = loader()
+    first = geojson["features"][0]["properties"] if geojson.get("features") else {}
+    if "code" not in first and "areacd" in first:
+        geojson = presentation.geojson_with_codes(geojson, "areacd")
+    return presentation.geojson_data_url(geojson)
+
+
+@st.cache_resource(show_spinner=False)
+def hexmap(name: str) -> str | None:
+    """The dataset's hex map (one equal hexagon per area) as a GeoJSON data
+    URL, or None when it ships none (only ``england_la`` does)."""
+    module = _data_module(name)
+    frame = getattr(module, "hexmap_frame", None)
+    return presentation.geojson_data_url(presentation.hex_geojson(frame())) if frame else None
 
 
 def provenance(name: str) -> str | None:
@@ -80,9 +100,30 @@ def provenance(name: str) -> str | None:
 
 
 # ---------------------------------------------------------------- scenarios
+#: The real-system presets of the library (each on its own dataset): name -> title.
+PRESETS = {
+    "canada_equalization_2025_26": "Canada: Equalization 2025-26",
+    "australia_gst_2025_26": "Australia: GST distribution 2025-26",
+    "germany_finanzkraftausgleich_2024": "Germany: Finanzkraftausgleich 2024",
+    "switzerland_nfa_teaching": "Switzerland: NFA resource equalisation (teaching data)",
+}
+
+
 def library() -> dict[str, Path]:
     """Library scenario name -> file (``scenarios/*.yaml``)."""
     return library_scenarios()
+
+
+def scenario_label(name: str) -> str:
+    """How a picker shows a library scenario: presets by country, others by
+    name with their dataset when it is not the UK's ITL1 regions."""
+    if name in PRESETS:
+        return f"{PRESETS[name]} (real system)"
+    try:
+        dataset = library_scenario(name).dataset.name
+    except Exception:  # a label never breaks the picker; choosing it shows the error
+        return name
+    return name if dataset == DEFAULT_DATASET else f"{name} ({dataset})"
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -218,3 +259,178 @@ def upload_text(upload) -> str:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{upload.name} is not a UTF-8 text file (byte {exc.start} cannot be "
                          "read); save the scenario as plain UTF-8 YAML") from None
+
+
+# ---------------------------------------------------------------- over time
+def library_key(name: str) -> tuple[str, float]:
+    """A library scenario's name and file version, for cache keys."""
+    return name, library()[name].stat().st_mtime
+
+
+def baseline_system(scenario: Scenario):
+    """The scenario's own comparison system, or None (the status quo)."""
+    from simulator.scenario.schema import INLINE_NEED_INDEX
+
+    baseline = scenario.baseline
+    if baseline is None:
+        return None
+    if isinstance(baseline, str):
+        baseline = load_scenario(Path(baseline)).system()
+    return baseline.to_system(INLINE_NEED_INDEX["baseline"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def observed(key: tuple[str, float]) -> simulator.Federation:
+    """Every published year of a library scenario's dataset (its options and
+    inline need index): the history a projection starts from."""
+    scenario = library_scenario(key[0])
+    every = federation(scenario.dataset.name, **scenario.dataset.options).years
+    return scenario_federation(scenario, list(every))
+
+
+def _growth(rate: float | None, regions: tuple[str, ...]):
+    if rate is None:
+        return None
+    return {code: rate for code in regions} if regions else rate
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def projected(key: tuple[str, float], until: str, window: int, revenue_growth: float | None,
+              population_growth: float | None, regions: tuple[str, ...]
+              ) -> simulator.Federation:
+    """The jump-off year and the projection to ``until`` (over_time.project_federation)."""
+    from simulator.over_time import project_federation
+
+    return project_federation(observed(key), until=until, window=window, history=1,
+                              revenue_growth=_growth(revenue_growth, regions),
+                              population_growth=_growth(population_growth, regions))
+
+
+def indexes_grant(system) -> bool:
+    """Whether the system has a block grant adjustment an indexation can replace."""
+    return (system.block_grant is not None and system.block_grant_adjustment != "none"
+            and any(d.share > 0 for d in system.devolution.values()))
+
+
+def _bga(key: tuple[str, float], method: str | None, fed: simulator.Federation):
+    from simulator.over_time import BGAIndexation
+
+    system = library_scenario(key[0]).to_system()
+    if method is None or not indexes_grant(system):
+        return None
+    return BGAIndexation(method=method, base_year=fed.years[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def over_time_run(key: tuple[str, float], projection: tuple, method: str | None
+                  ) -> simulator.Result:
+    """The scenario over every projected year, its deduction indexed by ``method``."""
+    from simulator.over_time import run_over_time
+
+    fed = projected(key, *projection)
+    scenario = library_scenario(key[0])
+    return run_over_time(fed, scenario.to_system(), bga=_bga(key, method, fed),
+                         baseline=baseline_system(scenario))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def bga_comparison(key: tuple[str, float], projection: tuple):
+    """Cumulative gain against the centre under every indexation method
+    (over_time.compare_methods_frame), for the scenario's devolved taxes."""
+    from simulator.over_time import compare_methods_frame
+
+    system = library_scenario(key[0]).to_system()
+    shares = {tax: d.share for tax, d in system.devolution.items() if d.share > 0}
+    return compare_methods_frame(projected(key, *projection), shares)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def monte_carlo_run(key: tuple[str, float], projection: tuple, method: str | None,
+                    draws: int, seed: int, by: str):
+    """Monte-Carlo draws of the projected settlement (shocks from the dataset's history)."""
+    from simulator.over_time import ShockModel, monte_carlo
+
+    fed = projected(key, *projection)
+    scenario = library_scenario(key[0])
+    model = ShockModel.from_history(observed(key), by=by)
+    return monte_carlo(fed, scenario.to_system(), model, n_draws=draws, seed=seed, start=1,
+                       bga=_bga(key, method, fed), baseline=baseline_system(scenario))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def absorbed(key: tuple[str, float], projection: tuple, method: str | None):
+    """Share of a region-specific shock absorbed (over_time.absorbed_share), tidy."""
+    from simulator.over_time import absorbed_share
+
+    fed = projected(key, *projection)
+    shares = absorbed_share(fed, library_scenario(key[0]).to_system(),
+                            bga=_bga(key, method, fed))
+    return presentation.absorbed_frame(shares, fed)
+
+
+# ---------------------------------------------------------------- need index
+LA_DATASET = "england_la"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def la_need_index(normalisation: str, weighting: str, aggregation: str):
+    """The mission composite need index of the 296 authorities for the
+    dataset's one year (a single-period NeedIndex)."""
+    from simulator.need_index import compute_need_index
+
+    fed = federation(LA_DATASET)
+    return compute_need_index(
+        {name: values[-1] for name, values in fed.indicators.items()}, codes=fed.codes,
+        names=fed.names, groups=fed.nations, population=fed.population[-1],
+        normalisation=normalisation, weighting=weighting, aggregation=aggregation)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def la_rank_intervals(normalisation: str, weighting: str, aggregation: str, draws: int,
+                      seed: int):
+    """Monte-Carlo rank intervals (5th-95th percentile) of :func:`la_need_index`."""
+    from simulator.need_index import rank_intervals
+
+    return rank_intervals(la_need_index(normalisation, weighting, aggregation), draws=draws,
+                          seed=seed)
+
+
+# ---------------------------------------------------------------- targets
+def target_scenario(name: str, year: str) -> Scenario:
+    """A library scenario on one year of its own dataset (and options)."""
+    scenario = library_scenario(name)
+    return on_data(scenario, scenario.dataset.name, dict(scenario.dataset.options), year)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def solve(key: tuple[str, float], year: str, kind: str, **arguments: Any):
+    """``solve_min_share``, ``solve_self_financing`` or ``best_for_budget`` on
+    the scenario and year (simulator.analysis), cached per argument."""
+    from simulator import analysis
+
+    scenario = target_scenario(key[0], year)
+    if kind == "self_financing":
+        scenario, _ = presentation.with_contribution_step(scenario)
+        return analysis.solve_self_financing(scenario, **arguments)
+    if kind == "min_share":
+        return analysis.solve_min_share(scenario, **arguments)
+    return analysis.best_for_budget(scenario, **arguments)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def report_html(key: tuple[str, float], year: str) -> str:
+    """The scenario's annual report (simulator.analysis.build_report), one HTML page."""
+    from simulator.analysis import build_report
+
+    return build_report(target_scenario(key[0], year))
+
+
+# ---------------------------------------------------------------- validation
+VALIDATION_DOC = ROOT / "docs" / "validation.md"
+
+
+def validation_sections() -> dict[str, str]:
+    """docs/validation.md by preset name (published vs simulated tables)."""
+    if not VALIDATION_DOC.exists():
+        return {}
+    return presentation.validation_sections(VALIDATION_DOC.read_text(encoding="utf-8"))

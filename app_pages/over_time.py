@@ -1,0 +1,214 @@
+"""Over time: a library scenario projected forward, block grant adjustment
+methods, Monte-Carlo fan charts and risk sharing (simulator.over_time)."""
+
+import streamlit as st
+
+from app_pages import _shared as app
+from simulator import presentation
+from simulator.over_time import BGA_METHODS, volatility, year_range
+
+st.title("Over time: projections, indexation and risk")
+st.caption("Each region's tax revenue and population continue their log-linear trends "
+           "(simulator.over_time.project_federation): extrapolations, not forecasts. Amounts "
+           "are in cash terms of each year.")
+
+# ------------------------------------------------------------------ scenario
+SCENARIO_KEYS = ("ot_until", "ot_window", "ot_method", "ot_regions")
+by_dataset, failed = app.library_by_dataset()
+#: datasets with enough published years for a trend and a shock model
+usable = {}
+for dataset, names in by_dataset.items():
+    try:
+        years = app.federation(dataset).years
+    except app.USER_ERRORS:
+        continue
+    if len(years) >= 3:
+        usable.update({name: dataset for name in names})
+choices = sorted(usable, key=lambda n: (n != app.DEFAULT_SCENARIO, n))
+if not choices:
+    st.warning("No library scenario runs on a dataset with at least three published years, "
+               "which a projection needs (the UK's ITL1 regions have 26).")
+    st.stop()
+
+
+def reset() -> None:
+    """Another scenario: its own projection settings replace the widgets'."""
+    for key in SCENARIO_KEYS:
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+
+
+app.seed("ot_scenario", "scenario", choices)
+st.session_state.setdefault("ot_scenario", choices[0])
+with st.sidebar:
+    st.header("Scenario")
+    name = st.selectbox("Scenario", choices, key="ot_scenario", on_change=reset,
+                        format_func=app.scenario_label,
+                        help="Library scenarios on a dataset with several published years.")
+try:
+    scenario = app.library_scenario(name)
+    key = app.library_key(name)
+    history = app.observed(key)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The scenario")
+    st.stop()
+st.caption(f"**{name}**: {scenario.description or 'no description'}")
+system = scenario.to_system()
+own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
+
+# ------------------------------------------------------------------ projection settings
+last = history.years[-1]
+futures = year_range(last, 25)
+default_until = str(getattr(own, "end_year", None) or "2039-40")
+default_window = int(getattr(own, "window", None) or 10)
+with st.sidebar:
+    st.header("Projection")
+    app.seed("ot_until", "until", futures)
+    st.session_state.setdefault("ot_until", default_until if default_until in futures
+                                else futures[min(14, len(futures) - 1)])
+    until = st.select_slider(f"Project from {last} to", futures, key="ot_until")
+    top = len(history.years)
+    app.seed("ot_window", "window", list(range(2, top + 1)), parse=int)
+    st.session_state.setdefault("ot_window", min(max(default_window, 2), top))
+    window = st.slider("Trend window (most recent published years)", 2, top, key="ot_window",
+                       help=f"The trends are fitted to the last N years up to {last}.")
+    with st.expander("Growth overrides (replace the trends)"):
+        revenue_on = st.checkbox("Revenue per head grows at", key="ot_rev_on")
+        revenue = st.number_input("Revenue per head, % a year (every tax)", -10.0, 10.0, 2.0,
+                                  0.5, key="ot_rev", disabled=not revenue_on)
+        population_on = st.checkbox("Population grows at", key="ot_pop_on")
+        population = st.number_input("Population, % a year", -5.0, 5.0, 0.5, 0.1, key="ot_pop",
+                                     disabled=not population_on)
+        names = dict(zip(history.names, history.codes))
+        picked = st.multiselect("For the regions (none = every region)", list(names),
+                                key="ot_regions", disabled=not (revenue_on or population_on))
+    st.header("Block grant adjustment")
+    indexed = app.indexes_grant(system)
+    wanted = str(getattr(own, "block_grant_indexation", None) or "indexed_per_capita")
+    app.seed("ot_method", "method", list(BGA_METHODS))
+    st.session_state.setdefault("ot_method", wanted if wanted in BGA_METHODS
+                                else "indexed_per_capita")
+    method = st.selectbox("Indexation of the deduction", list(BGA_METHODS), key="ot_method",
+                          format_func=presentation.bga_label, disabled=not indexed,
+                          help=f"From {last} (the base year: the deduction equals the region's "
+                               "revenue) on." if indexed else
+                          "The scenario has no block grant adjustment to index (nothing "
+                          "devolved, no grant, or no adjustment).")
+
+projection = (until, int(window), revenue / 100 if revenue_on else None,
+              population / 100 if population_on else None,
+              tuple(names[n] for n in picked))
+app.share(scenario=name, until=until, window=window, method=method)
+try:
+    fed = app.projected(key, *projection)
+    result = app.over_time_run(key, projection, method if indexed else None)
+    by_region = result.by_region()
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "This projection")
+    st.stop()
+
+cur = fed.currency
+first, end = fed.years[1], fed.years[-1]
+unit = f"{cur} per head"
+st.caption(f"Data: {fed.source}.")
+
+# ------------------------------------------------------------------ 1. projection
+st.subheader(f"Resources per head by region, {last} to {end} ({unit}, cash)")
+st.plotly_chart(presentation.over_time_figure(
+    by_region, f"resources_per_head_{cur.lower()}", unit=unit, first_projected=first),
+    key="ot_projection")
+table = presentation.region_table(by_region, cur, end)
+change = [c for c in table.columns if c.startswith("Change")]
+st.dataframe(presentation.gain_loss_style(table, change).format(
+                 "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
+             hide_index=True, key="ot_table", height=presentation.table_height(len(table)))
+st.caption(f"Before: the baseline (today's settlement) in {end}; after: the scenario, "
+           + (f"its deduction indexed from {last} by the "
+              f"{presentation.bga_label(method).lower()} method." if indexed
+              else "its block grant adjustment as in the scenario (no indexation)."))
+
+# ------------------------------------------------------------------ 2. block grant adjustment
+st.subheader(f"Block grant adjustment: cumulative gain or loss against the centre, "
+             f"{last} to {end} ({cur} m)")
+if not indexed:
+    st.info("This scenario devolves no tax against a block grant adjustment, so there is no "
+            "deduction to index. Pick a scenario that devolves a tax (e.g. "
+            "income_tax_gap_fill_75).")
+else:
+    st.caption("Each devolved tax's deduction starts at the region's own revenue in "
+               f"{last}, then follows the rest of the country's revenue: levels deduction "
+               "(its cash change, by population share), comparable model (the same times "
+               "relative revenue per head), indexed per capita (its growth per head and the "
+               "region's population), indexed deduction (its total growth). Gain = own "
+               "revenue less the deduction, summed over the years.")
+    try:
+        methods = presentation.bga_methods_table(app.bga_comparison(key, projection), cur, end)
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "The comparison of methods")
+    else:
+        st.plotly_chart(presentation.bga_methods_figure(
+            methods, chosen=method, unit=f"{cur} m, cumulative {last} to {end}"),
+            key="ot_methods")
+        value_columns = [c for c in methods.columns if c not in ("code", "region")]
+        st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
+                     key="ot_methods_table", height=presentation.table_height(len(methods)),
+                     column_config={"code": "Code", "region": "Region"})
+
+# ------------------------------------------------------------------ 3. Monte-Carlo
+st.subheader("Uncertainty: Monte-Carlo fan charts")
+st.caption("Correlated shocks to each region's revenue growth, drawn from the deviations "
+           f"observed {history.years[0]} to {last} (including recessions and the pandemic), "
+           "accumulate year after year around the projection.")
+cols = st.columns([2, 1, 2, 2])
+DRAWS = [100, 200, 500, 1000]
+app.seed("ot_draws", "draws", DRAWS, parse=int)
+st.session_state.setdefault("ot_draws", 200)
+draws = cols[0].select_slider("Number of draws", DRAWS, key="ot_draws")
+app.seed("ot_seed", "seed", parse=int)
+st.session_state.setdefault("ot_seed", 42)
+seed = int(cols[1].number_input("Seed", 0, 1_000_000, step=1, key="ot_seed"))
+by = cols[2].radio("Shocks", ["tax", "total"], key="ot_by", horizontal=True,
+                   format_func={"tax": "by tax and region", "total": "by region"}.get)
+MEASURES = {"resources_per_head": "Resources per head",
+            "change_per_head": "Change in resources per head vs baseline"}
+measure = cols[3].radio("Measure", list(MEASURES), key="ot_measure",
+                        format_func=MEASURES.get)
+try:
+    draws_result = app.monte_carlo_run(key, projection, method if indexed else None, draws,
+                                       seed, by)
+    bands = draws_result.bands(measure)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The Monte-Carlo run")
+    st.stop()
+column = f"{measure}_{cur.lower()}"
+st.plotly_chart(presentation.fan_chart(bands, column,
+                                       unit=f"{MEASURES[measure]} ({unit}, cash)",
+                                       central=by_region[["year", "code", column]]),
+                key="ot_fan")
+final = bands[bands["year"] == end].pivot_table(index=["code", "region"], columns="percentile",
+                                                values=column, sort=False)
+final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]
+final = final.reset_index().rename(columns={"code": "Code", "region": "Region"})
+st.dataframe(presentation.number_style(final), hide_index=True, key="ot_bands",
+             height=presentation.table_height(len(final)))
+st.caption(f"{MEASURES[measure]} in {end} across {draws} draws (seed {seed}).")
+
+# ------------------------------------------------------------------ 4. risk sharing
+st.subheader(f"Risk sharing ({end})")
+st.caption("Share absorbed: of a 1% fall in one region's own revenue (alone, from "
+           f"{first} on), the part the settlement makes up (0% = the region bears it all). "
+           "Volatility: the standard deviation of resources per head across the draws, before "
+           "equalisation (grant after adjustment + own revenue) and after.")
+try:
+    risk = presentation.risk_table(app.absorbed(key, projection, method if indexed else None),
+                                   volatility(draws_result), cur, end)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The risk-sharing figures")
+    st.stop()
+st.plotly_chart(presentation.risk_figure(risk, end, cur), key="ot_risk")
+percent = [c for c in risk.columns if c.endswith("%)")]
+st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
+             .format(presentation.number_text("{:.1f}"), subset=percent),
+             hide_index=True, key="ot_risk_table", height=presentation.table_height(len(risk)))
+if risk[percent[0]].isna().all():
+    st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")

@@ -1,0 +1,152 @@
+"""Targets: solve a library scenario for a policy target, and its annual report
+(simulator.analysis: solve_min_share, solve_self_financing, best_for_budget,
+build_report)."""
+
+import streamlit as st
+
+from app_pages import _shared as app
+from simulator import presentation
+from simulator.analysis import default_options
+
+st.title("Targets: solve for a goal")
+st.caption("The engine scans a parameter's range and refines the answer (scipy brentq): the "
+           "value returned meets the target, a hair less does not. When a target cannot be "
+           "met, the reason says why.")
+
+# ------------------------------------------------------------------ scenario and year
+choices = list(app.library())
+if not choices:
+    st.warning("The scenario library (scenarios/*.yaml) is empty.")
+    st.stop()
+app.seed("t_scenario", "scenario", choices)
+st.session_state.setdefault("t_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in choices
+                            else choices[0])
+
+
+def reset() -> None:
+    for key in ("t_year", "t_param"):
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+
+
+with st.sidebar:
+    st.header("Scenario")
+    name = st.selectbox("Scenario", choices, key="t_scenario", on_change=reset,
+                        format_func=app.scenario_label,
+                        help="Runs on its own dataset; a real-system preset switches to its "
+                             "country's data.")
+try:
+    base = app.library_scenario(name)
+    key = app.library_key(name)
+    years = list(app.federation(base.dataset.name, **base.dataset.options).years)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The scenario")
+    st.stop()
+with st.sidebar:
+    app.seed("t_year", "year", years)
+    own_year = base.years[-1] if base.years else None
+    st.session_state.setdefault("t_year", own_year if own_year in years else years[-1])
+    year = (st.select_slider("Financial year", years, key="t_year") if len(years) > 1
+            else st.session_state["t_year"])
+    if len(years) == 1:
+        st.caption(f"Financial year: {year} (the dataset's only year)")
+st.caption(f"**{name}** on {base.dataset.name}, {year}: {base.description or 'no description'}")
+cur = app.federation(base.dataset.name, **base.dataset.options).currency
+
+
+def show(result, kind: str, metric: str = "gini") -> None:
+    """The answer, what it achieves and, when infeasible, why."""
+    for column, card in zip(st.columns(3), presentation.solve_cards(result, kind, cur, year,
+                                                                     metric)):
+        column.metric(card["label"], card["value"], help=card["help"], border=True)
+    if result.feasible:
+        st.success(f"**{result.target}**: {result.reason}.", icon=":material/check_circle:")
+    else:
+        st.warning(f"**{result.target}**: {result.reason}.", icon=":material/block:")
+
+
+# ------------------------------------------------------------------ (a) minimum share
+st.subheader(f"Smallest rate so every region reaches a share of average resources ({year})")
+levers = [o for o in default_options(app.target_scenario(name, year)) if o.steps is None]
+cols = st.columns([1, 2])
+app.seed("t_share", "share", parse=int)
+st.session_state.setdefault("t_share", 90)
+st.session_state["t_share"] = min(110, max(50, int(st.session_state["t_share"])))
+share = cols[0].slider("Every region at least (% of average resources per head)", 50, 110,
+                       key="t_share")
+if not levers:
+    st.info("This scenario has no step with a numeric parameter (a rate, a standard, a "
+            "guarantee) to solve for; pick another scenario.")
+else:
+    labels = {o.parameter: o.name for o in levers}
+    app.seed("t_param", "parameter", list(labels))
+    parameter = cols[1].selectbox("Parameter solved for", list(labels), key="t_param",
+                                  format_func=lambda p: f"{labels[p]} ({p})")
+    try:
+        show(app.solve(key, year, "min_share", share=share / 100, parameter=parameter),
+             "min_share")
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "This target")
+
+# ------------------------------------------------------------------ (b) self-financing
+st.subheader(f"Self-financing contribution rate ({year})")
+_, added = presentation.with_contribution_step(base)
+if added:
+    st.caption("The scenario has no contribution step, so one is added after its steps: "
+               "regions above the national average per head pay a uniform share of their "
+               "excess towards the centre's cost of the earlier steps (horizontal funding).")
+cols = st.columns([1, 2])
+COSTS = {"steps": "the steps' net cost", "reform": "the reform's cost against the baseline"}
+cost = cols[0].radio("Cost to cover", list(COSTS), key="t_cost", format_func=COSTS.get)
+target = cols[1].number_input(f"Cost left to the centre ({cur} m a year)", -1e6, 1e6, 0.0,
+                              100.0, key="t_target")
+if added and not base.steps:
+    st.info("This scenario has no transfers for regions to finance (no steps); pick one with "
+            "an equalisation step.")
+else:
+    try:
+        show(app.solve(key, year, "self_financing", cost=cost, target=float(target)),
+             "self_financing")
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "This target")
+
+# ------------------------------------------------------------------ (c) best for a budget
+st.subheader(f"Best option for a budget ({year})")
+cols = st.columns([1, 2])
+app.seed("t_budget", "budget", parse=float)
+st.session_state.setdefault("t_budget", 1000.0)
+budget = cols[0].number_input(f"Budget: cost to the centre ({cur} m a year)", -1e6, 1e7,
+                              step=100.0, key="t_budget")
+METRICS = {"gini": "Gini", "theil": "Theil index", "cv": "Coefficient of variation",
+           "max_min_ratio": "Highest / lowest"}
+metric = cols[1].selectbox("Inequality of resources per head to minimise", list(METRICS),
+                           key="t_metric", format_func=METRICS.get)
+try:
+    best = app.solve(key, year, "budget", budget=float(budget), metric=metric)
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "This budget")
+else:
+    show(best, "budget", metric)
+    table = presentation.budget_table(best.table, cur, metric, year)
+    st.dataframe(table, hide_index=True, key="t_options",
+                 height=presentation.table_height(len(table)),
+                 column_config={
+                     "Best value": st.column_config.NumberColumn(format="%.4g"),
+                     f"Cost to the centre ({cur} m a year, {year})":
+                         st.column_config.NumberColumn(format="%,.0f"),
+                     f"{METRICS[metric]} ({year})": st.column_config.NumberColumn(
+                         format="%.4f")})
+    st.caption("Each option: the scenario's own levers, or a mechanism replacing its steps; "
+               "'Best value' is the value that minimises the inequality within the budget "
+               "(or, if none fits, the cheapest).")
+
+app.share(scenario=name, year=year, share=share, budget=f"{budget:g}")
+
+# ------------------------------------------------------------------ report
+st.subheader("Annual report")
+st.caption("One self-contained HTML page: headline figures, the settlement by region, "
+           "benchmarks, method and data sources (simulator.analysis.build_report).")
+st.download_button("Download the annual report (HTML)",
+                   data=lambda: app.report_html(key, year),
+                   file_name=f"{name}_{year}_report.html", mime="text/html",
+                   icon=":material/download:", key="t_report", on_click="ignore")
