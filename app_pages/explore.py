@@ -30,7 +30,10 @@ st.session_state.setdefault("x_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SC
 with st.sidebar:
     st.header("Scenario")
     chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
-                          help="A scenario from the library (scenarios/*.yaml), or your own file.")
+                          format_func=lambda n: n if n == UPLOAD else app.scenario_label(n),
+                          help="A scenario from the library (scenarios/*.yaml), or your own "
+                               "file. A real-system preset or a local-authority scenario "
+                               "switches to its own dataset.")
     upload = None
     if chosen == UPLOAD:
         upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"],
@@ -185,16 +188,31 @@ for row in (cards[:3], cards[3:]):
                       delta_color=card["delta_color"], help=card["help"], border=True)
 
 # ------------------------------------------------------------------ regions
+this_year = by_region[by_region["year"] == year]
+n_regions = len(this_year)
+#: datasets with hundreds of areas show the largest gains and losses in the bar charts
+SHOWN = 20
+codes = (presentation.extremes(this_year, f"change_per_head_{cur.lower()}", SHOWN)
+         if n_regions > 2 * SHOWN else None)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader(f"Resources per head, before and after ({unit})")
-    st.plotly_chart(presentation.resources_figure(result, year), key="x_resources")
+    if codes is not None:
+        st.caption(f"The {SHOWN} largest gains and the {SHOWN} largest losses per head of "
+                   f"{n_regions} areas; the table below lists every area.")
+    st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
+                    key="x_resources")
 with right:
-    geojson = app.boundaries(dataset)
+    hexes = app.hexmap(dataset)
+    kind = "Boundaries"
+    if hexes is not None:
+        kind = st.radio("Map", ["Hex map", "Boundaries"], key="x_map_kind", horizontal=True,
+                        help="Hex map: every area the same size, so small urban ones show.")
+    geojson = hexes if kind == "Hex map" else app.boundaries(dataset)
     st.subheader(f"Change in resources per head ({unit})")
     if geojson is not None:
         st.plotly_chart(presentation.change_map(
-            by_region[by_region["year"] == year], geojson, f"change_per_head_{cur.lower()}",
+            this_year, geojson, f"change_per_head_{cur.lower()}",
             title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
             key="x_map", config=presentation.MAP_CONFIG)
     else:
@@ -215,4 +233,7 @@ try:
 except app.USER_ERRORS as exc:
     st.info(f"No marginal rates: {app.error_text(exc)}")
 else:
-    st.plotly_chart(presentation.marginal_rates_figure(rates, year), key="x_rates")
+    if codes is not None:
+        st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
+    st.plotly_chart(presentation.marginal_rates_figure(rates, year, codes=codes),
+                    key="x_rates")

@@ -30,14 +30,22 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 STARTUP_SECONDS = 90
-#: page url path -> CSS selector of its main element (plotly charts, or the editor box)
+#: screenshot name -> (url path and query, CSS selector of its main element: plotly
+#: charts, the editor box, or the solver's figures)
 PAGES = {
-    "explore": ".js-plotly-plot",
-    "compare": ".js-plotly-plot",
-    "learn": ".js-plotly-plot",
-    "editor": "textarea",
-    "data": ".js-plotly-plot",
+    "explore": ("", ".js-plotly-plot"),
+    "explore_local_authorities": ("?scenario=england_la_targeted_fund", ".js-plotly-plot"),
+    "compare": ("compare", ".js-plotly-plot"),
+    "over_time": ("over_time", ".js-plotly-plot"),
+    "need_index": ("need_index", ".js-plotly-plot"),
+    "targets": ("targets", '[data-testid="stMetric"]'),
+    "learn": ("learn", ".js-plotly-plot"),
+    "learn_real_systems": ("learn?system=canada_equalization_2025_26", ".js-plotly-plot"),
+    "editor": ("editor", "textarea"),
+    "data": ("data", ".js-plotly-plot"),
 }
+#: maps whose regions must all be drawn: screenshot name -> least number of areas
+MAPS = {"explore": 12, "explore_local_authorities": 296, "need_index": 296}
 
 
 def _missing(reason: str) -> None:
@@ -124,17 +132,22 @@ def _screenshot(page, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders(app_url, browser, name):
+    path, selector = PAGES[name]
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{app_url}/{'' if name == 'explore' else name}", wait_until="domcontentloaded")
-        page.wait_for_selector(PAGES[name], state="visible", timeout=60_000)
+        page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+        page.wait_for_selector(selector, state="visible", timeout=60_000)
         _settle(page)
-        if name == "explore":  # the choropleth drew its regions from the GeoJSON
+        if name in MAPS:  # the choropleth drew its regions from the GeoJSON
             page.wait_for_selector(".choroplethlayer path", timeout=30_000)
-            assert page.locator(".choroplethlayer path").count() >= 12
+            assert page.locator(".choroplethlayer path").count() >= MAPS[name]
+        if name == "learn_real_systems":  # the real systems' tab, with its formulas
+            page.get_by_role("tab", name="Real systems").click()
+            page.get_by_text("Published against simulated").wait_for(timeout=30_000)
+            assert page.locator(".katex:visible").count() >= 5
         _screenshot(page, name)
         errors = page.locator('[data-testid="stException"]')
         assert errors.count() == 0, errors.first.inner_text()
-        assert page.locator(PAGES[name]).count() >= 1
+        assert page.locator(selector).count() >= 1
     finally:
         page.close()
