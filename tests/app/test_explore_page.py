@@ -185,3 +185,57 @@ def test_bad_upload_gives_a_clear_message(content, words):
     message = at.error[0].value
     for word in words:
         assert word in message
+
+
+# ------------------------------------------------------------------ local authorities and presets
+def test_local_authority_scenario_with_hex_map_and_boundaries(library):
+    at = open_page("explore", scenario="england_la_targeted_fund")
+    assert_ok(at)
+    assert at.selectbox(key="x_dataset").value == "england_la"
+    result = run_scenario(load_scenario(library["england_la_targeted_fund"]))
+    table = frame_with(at, "After (GBP per head, 2025-26)").set_index("Region")
+    assert len(table) == 296
+    truth = result.by_region().set_index("region")
+    for region in truth.index[::15]:
+        assert table.loc[region, "Change (GBP per head, 2025-26)"] == pytest.approx(
+            truth.loc[region, "change_per_head_gbp"])
+    summary = result.summary().iloc[0]
+    assert number(metric(at, "Cost to the centre").value) == pytest.approx(
+        summary["cost_to_centre_gbp_m"], abs=0.5)
+    assert at.radio(key="x_map_kind").value == "Hex map"
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    # the bar chart shows the 20 largest gains and the 20 largest losses, not all 296
+    import json
+
+    bars = json.loads(charts[0].proto.spec)["data"][0]["y"]
+    assert len(bars[0]) == 2 * 40
+    assert any("20 largest gains" in c.value for c in at.caption)
+    at.radio(key="x_map_kind").set_value("Boundaries").run()
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize("name, dataset", [
+    ("canada_equalization_2025_26", "canada_2025_26"),
+    ("australia_gst_2025_26", "australia_2025_26"),
+    ("germany_finanzkraftausgleich_2024", "germany_2024"),
+    ("switzerland_nfa_teaching", "switzerland_teaching"),
+])
+def test_a_preset_switches_the_dataset(library, name, dataset):
+    at = open_page("explore")
+    picker = at.selectbox(key="x_scenario")
+    from app_pages._shared import PRESETS
+
+    assert f"{PRESETS[name]} (real system)" in picker.options  # labelled by country
+    picker.set_value(name).run()
+    assert_ok(at)
+    assert at.selectbox(key="x_dataset").value == dataset
+    result = run_scenario(load_scenario(library[name]))
+    year = result.federation.years[-1]
+    cur = result.currency
+    table = frame_with(at, f"After ({cur} per head, {year})").set_index("Region")
+    truth = result.by_region().set_index("region")
+    for region in truth.index:
+        assert table.loc[region, f"After ({cur} per head, {year})"] == pytest.approx(
+            truth.loc[region, f"resources_per_head_{cur.lower()}"])

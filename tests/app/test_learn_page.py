@@ -82,3 +82,37 @@ def test_inconsistent_parameters_give_a_message():
     at.slider(key="l_mg_target").set_value(80.0).run()
     assert not at.exception
     assert at.error and "floor_index" in at.error[0].value
+
+
+PRESETS = ["canada_equalization_2025_26", "australia_gst_2025_26",
+           "germany_finanzkraftausgleich_2024", "switzerland_nfa_teaching"]
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_real_system_formulas_results_and_validation(library, name):
+    from simulator.scenario import load_scenario, run_scenario
+
+    at = open_page("learn", system=name)
+    assert_ok(at)
+    assert at.selectbox(key="l_real").value == name
+    scenario = load_scenario(library[name])
+    result = run_scenario(scenario)
+    year, cur = result.federation.years[-1], result.currency
+    table = frame_with(at, f"After ({cur} per head, {year})").set_index("Region")
+    truth = result.by_region().set_index("region")
+    for region in truth.index:
+        assert table.loc[region, f"After ({cur} per head, {year})"] == pytest.approx(
+            truth.loc[region, f"resources_per_head_{cur.lower()}"])
+    latex = " ".join(l.value for l in at.latex)
+    for step in scenario.steps:  # every step shows its formula (with its parameters)
+        for _, formula in presentation.step_formulas(step, cur):
+            assert formula in latex
+    assert any("Published" in m.value and "Simulated" in m.value for m in at.markdown), \
+        "the published-vs-simulated table of docs/validation.md"
+    assert at.query_params["system"] == name
+
+
+def test_canada_formulas_carry_the_envelope(library):
+    at = open_page("learn", system="canada_equalization_2025_26")
+    latex = " ".join(l.value for l in at.latex)
+    assert presentation.tex_money(26_170_000_000, "CAD") in latex

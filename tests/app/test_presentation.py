@@ -137,3 +137,99 @@ def test_problems_table():
     table = presentation.problems_table(caught.value.problems)
     assert list(table.columns) == ["Line", "Column", "Field", "Message"]
     assert table.loc[0, "Line"] == 3 and table.loc[0, "Field"] == "steps[0].rate"
+
+
+# ------------------------------------------------------------------ helpers of the new pages
+def test_extremes_picks_largest_gains_and_losses():
+    frame = pd.DataFrame({"code": [f"A{i:02d}" for i in range(50)], "x": np.arange(50.0)})
+    codes = presentation.extremes(frame, "x", 5)
+    assert codes == ["A49", "A48", "A47", "A46", "A45", "A04", "A03", "A02", "A01", "A00"]
+    assert presentation.extremes(frame.head(8), "x", 5) == [f"A{i:02d}" for i in range(7, -1, -1)]
+
+
+def test_hex_geojson_closed_clockwise_hexagons():
+    from simulator.data import england_la
+
+    hexes = england_la.hexmap_frame()
+    geojson = presentation.hex_geojson(hexes)
+    assert [f["properties"]["code"] for f in geojson["features"]] == list(hexes["code"])
+    ring = np.array(geojson["features"][0]["geometry"]["coordinates"][0])
+    assert len(ring) == 7 and (ring[0] == ring[-1]).all()
+    x, y = ring[:, 0], ring[:, 1]
+    assert np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) > 0  # clockwise
+    # one hexagon is one column (size 0.1 degree) wide, so neighbours in a row just touch
+    assert np.ptp(x) == pytest.approx(0.1, rel=1e-4)
+
+
+def test_geojson_with_codes_copies_the_key():
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"areacd": "E1"}, "geometry": None}]}
+    out = presentation.geojson_with_codes(geojson, "areacd")
+    assert out["features"][0]["properties"] == {"areacd": "E1", "code": "E1"}
+    assert "code" not in geojson["features"][0]["properties"]
+
+
+def test_resources_figure_subset_keeps_the_engines_numbers(result):
+    fig = presentation.resources_figure(result, codes=["C", "N"])
+    names, halves = fig.data[0].y
+    assert list(dict.fromkeys(names)) == ["Northmoor", "Capital"]  # bottom to top
+    parts = presentation.resource_components(result.state, result.federation)
+    after = fig.data[0].x[1::2]
+    np.testing.assert_allclose(after, parts["Block grant"][[0, 4]])
+
+
+def test_bga_methods_table_and_risk_table():
+    from simulator.over_time import compare_methods_frame, project_federation
+
+    fed = project_federation(simulator.load_federation("uk_itl1"), n_years=3, history=1)
+    frame = compare_methods_frame(fed, ["income_tax"])
+    end = fed.years[-1]
+    table = presentation.bga_methods_table(frame, "GBP", end).set_index("code")
+    column = f"Indexed per capita (GBP m, {fed.years[0]} to {end})"
+    truth = frame[(frame["method"] == "indexed_per_capita") & (frame["year"] == end)]
+    np.testing.assert_allclose(table.loc[truth["code"], column], truth["cumulative_gain_gbp_m"])
+    shares = np.full((len(fed.years), fed.n_regions), 0.5)
+    absorbed = presentation.absorbed_frame(shares, fed)
+    vol = pd.DataFrame({"year": absorbed["year"], "code": absorbed["code"],
+                        "sd_before_gbp": 2.0, "sd_after_gbp": 1.0, "reduction": 0.5})
+    risk = presentation.risk_table(absorbed, vol, "GBP", end)
+    assert (risk[f"Share of own shock absorbed ({end}, %)"] == 50).all()
+    assert (risk[f"Volatility reduction ({end}, %)"] == 50).all()
+
+
+def test_number_text_drops_a_minus_on_zero():
+    text = presentation.number_text("{:.1f}")
+    assert text(-1e-14) == "0.0" and text(-0.26) == "-0.3" and text(float("nan")) == "n/a"
+
+
+def test_validation_sections_cover_the_presets():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
+    sections = presentation.validation_sections(doc.read_text(encoding="utf-8"))
+    for name in ("canada_equalization_2025_26", "australia_gst_2025_26",
+                 "germany_finanzkraftausgleich_2024", "switzerland_nfa_teaching"):
+        assert "Published" in sections[name] and "| ---" in sections[name]
+
+
+def test_step_formulas_of_every_preset_step():
+    from simulator.scenario import load_scenario
+    from simulator.scenario.library import library_scenarios
+
+    library = library_scenarios()
+    for name in ("canada_equalization_2025_26", "australia_gst_2025_26",
+                 "germany_finanzkraftausgleich_2024", "switzerland_nfa_teaching"):
+        for step in load_scenario(library[name]).steps:
+            formulas = presentation.step_formulas(step, "CAD")
+            assert formulas, (name, step.type)
+    guarantee = STEP_TYPES["minimum_guarantee"](floor_index=70, target_index=86.5)
+    latex = " ".join(f for _, f in presentation.step_formulas(guarantee, "CHF"))
+    assert "86.5 - RI" in latex and f"{guarantee.exponent:.4f}" in latex
+
+
+def test_contribution_step_added_once():
+    system = simulator.System(steps=[GapFill(rate=0.5)])
+    changed, added = presentation.with_contribution_step(system)
+    assert added and [s.type for s in changed.steps] == ["gap_fill", "horizontal_funding"]
+    again, added = presentation.with_contribution_step(changed)
+    assert not added and again is changed

@@ -1,0 +1,168 @@
+"""Over time page: projections, BGA methods, fan charts and risk figures equal the
+simulator.over_time API's for the options chosen."""
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.over_time import (BGAIndexation, ShockModel, absorbed_share,
+                                 compare_methods_frame, monte_carlo, project_federation,
+                                 run_over_time, volatility)
+from simulator.scenario import load_scenario
+from simulator.scenario.running import scenario_federation
+
+from app_helpers import assert_ok, frame_with, open_page
+
+END = "2039-40"
+
+
+class Expected:
+    """The page's figures rebuilt from the public API."""
+
+    def __init__(self, library, name="income_tax_gap_fill_75", until=END, window=10,
+                 method="indexed_per_capita", draws=200, seed=42, by="tax", **growth):
+        scenario = load_scenario(library[name])
+        every = simulator.load_federation(scenario.dataset.name,
+                                          **scenario.dataset.options).years
+        self.observed = scenario_federation(scenario, list(every))
+        self.fed = project_federation(self.observed, until=until, window=window, history=1,
+                                      **growth)
+        self.system = scenario.to_system()
+        self.bga = BGAIndexation(method=method, base_year=self.fed.years[0])
+        self.result = run_over_time(self.fed, self.system, bga=self.bga)
+        self.draws = monte_carlo(self.fed, self.system, ShockModel.from_history(
+            self.observed, by=by), n_draws=draws, seed=seed, start=1, bga=self.bga)
+        self.end = until
+
+
+def assert_projection(at, expected):
+    end = expected.end
+    table = frame_with(at, f"After (GBP per head, {end})").set_index("Region")
+    truth = expected.result.by_region()
+    truth = truth[truth["year"] == end].set_index("region")
+    for region in truth.index:
+        assert table.loc[region, f"After (GBP per head, {end})"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+        assert table.loc[region, f"Change (GBP per head, {end})"] == pytest.approx(
+            truth.loc[region, "change_per_head_gbp"])
+
+
+def assert_methods(at, expected):
+    end, first = expected.end, expected.fed.years[0]
+    frame = compare_methods_frame(expected.fed, {"income_tax": 1.0})
+    frame = frame[frame["year"] == end]
+    table = frame_with(at, f"Levels deduction (GBP m, {first} to {end})").set_index("code")
+    for method, label in (("levels_deduction", "Levels deduction"),
+                          ("comparable_model", "Comparable model"),
+                          ("indexed_per_capita", "Indexed per capita"),
+                          ("indexed_deduction", "Indexed deduction")):
+        truth = frame[frame["method"] == method].set_index("code")["cumulative_gain_gbp_m"]
+        for code, value in truth.items():
+            assert table.loc[code, f"{label} (GBP m, {first} to {end})"] == pytest.approx(value)
+
+
+def assert_bands(at, expected, measure="resources_per_head"):
+    end = expected.end
+    bands = expected.draws.bands(measure)
+    bands = bands[bands["year"] == end]
+    table = frame_with(at, f"5th percentile (GBP per head, {end})").set_index("Code")
+    for percentile in (5, 50, 95):
+        truth = bands[bands["percentile"] == percentile].set_index("code")[f"{measure}_gbp"]
+        for code, value in truth.items():
+            assert table.loc[code, f"{percentile}th percentile (GBP per head, {end})"] == \
+                pytest.approx(value)
+
+
+def assert_risk(at, expected):
+    end = expected.end
+    shares = absorbed_share(expected.fed, expected.system, bga=expected.bga)
+    y = expected.fed.years.index(end)
+    vol = volatility(expected.draws)
+    vol = vol[vol["year"] == end].set_index("code")
+    table = frame_with(at, f"Share of own shock absorbed ({end}, %)").set_index("Code")
+    for i, code in enumerate(expected.fed.codes):
+        assert table.loc[code, f"Share of own shock absorbed ({end}, %)"] == pytest.approx(
+            100 * shares[y, i], abs=1e-9)
+        assert table.loc[code, f"SD before equalisation (GBP per head, {end})"] == \
+            pytest.approx(vol.loc[code, "sd_before_gbp"])
+        assert table.loc[code, f"SD after equalisation (GBP per head, {end})"] == \
+            pytest.approx(vol.loc[code, "sd_after_gbp"])
+
+
+def test_default_page_equals_the_api(library):
+    at = open_page("over_time")
+    assert_ok(at)
+    assert at.selectbox(key="ot_scenario").value == "income_tax_gap_fill_75"
+    assert at.select_slider(key="ot_until").value == END
+    expected = Expected(library)
+    assert_projection(at, expected)
+    assert_methods(at, expected)
+    assert_bands(at, expected)
+    assert_risk(at, expected)
+    assert len(at.get("plotly_chart")) == 4  # projection, methods, fan chart, risk
+    assert all(any(word in s.value for word in ("2039-40", "Monte-Carlo")) for s in at.subheader)
+    assert at.query_params["until"] == END
+
+
+def test_method_window_horizon_and_draws(library):
+    at = open_page("over_time")
+    at.selectbox(key="ot_method").set_value("levels_deduction").run()
+    at.slider(key="ot_window").set_value(5).run()
+    at.select_slider(key="ot_until").set_value("2030-31").run()
+    at.select_slider(key="ot_draws").set_value(100).run()
+    at.number_input(key="ot_seed").set_value(7).run()
+    at.radio(key="ot_by").set_value("total").run()
+    assert_ok(at)
+    expected = Expected(library, until="2030-31", window=5, method="levels_deduction",
+                        draws=100, seed=7, by="total")
+    assert_projection(at, expected)
+    assert_methods(at, expected)
+    assert_bands(at, expected)
+    assert_risk(at, expected)
+    assert at.query_params["method"] == "levels_deduction"
+
+
+def test_change_per_head_fan(library):
+    at = open_page("over_time")
+    at.radio(key="ot_measure").set_value("change_per_head").run()
+    assert_ok(at)
+    expected = Expected(library)
+    bands = expected.draws.bands("change_per_head")
+    bands = bands[(bands["year"] == END) & (bands["percentile"] == 50)].set_index("code")
+    table = frame_with(at, f"50th percentile (GBP per head, {END})").set_index("Code")
+    for code, value in bands["change_per_head_gbp"].items():
+        assert table.loc[code, f"50th percentile (GBP per head, {END})"] == pytest.approx(value)
+
+
+def test_growth_overrides_for_one_region(library):
+    at = open_page("over_time")
+    at.checkbox(key="ot_rev_on").check().run()
+    at.number_input(key="ot_rev").set_value(3.0).run()
+    at.multiselect(key="ot_regions").set_value(["London"]).run()
+    at.checkbox(key="ot_pop_on").check().run()
+    assert_ok(at)
+    expected = Expected(library, revenue_growth={"TLI": 0.03}, population_growth={"TLI": 0.005})
+    assert_projection(at, expected)
+
+
+def test_scenario_without_a_deduction(library):
+    at = open_page("over_time", scenario="status_quo")
+    assert_ok(at)
+    assert at.selectbox(key="ot_method").disabled
+    assert any("no deduction to index" in i.value for i in at.info)
+    scenario = load_scenario(library["status_quo"])
+    fed = project_federation(scenario_federation(scenario, list(
+        simulator.load_federation("uk_itl1").years)), until=END, history=1)
+    truth = run_over_time(fed, scenario.to_system()).by_region()
+    truth = truth[truth["year"] == END].set_index("region")["resources_per_head_gbp"]
+    table = frame_with(at, f"After (GBP per head, {END})").set_index("Region")
+    for region, value in truth.items():
+        assert table.loc[region, f"After (GBP per head, {END})"] == pytest.approx(value)
+
+
+def test_only_scenarios_with_history_are_offered(library):
+    at = open_page("over_time", scenario="canada_equalization_2025_26", until="1800-01")
+    assert_ok(at)
+    assert len(at.warning) == 2  # both link values ignored, with a message each
+    assert "canada_equalization_2025_26" not in at.selectbox(key="ot_scenario").options
+    assert np.isfinite(frame_with(at, f"After (GBP per head, {END})").iloc[:, 1]).all()
