@@ -198,7 +198,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader(f"Resources per head, before and after ({unit})")
     if codes is not None:
-        st.caption(f"The {SHOWN} largest gains and the {SHOWN} largest losses per head of "
+        st.caption(f"The {SHOWN} largest and the {SHOWN} smallest changes per head of "
                    f"{n_regions} areas; the table below lists every area.")
     st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
                     key="x_resources")

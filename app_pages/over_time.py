@@ -152,7 +152,9 @@ else:
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
         st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
                      key="ot_methods_table", height=presentation.table_height(len(methods)),
-                     column_config={"code": "Code", "region": "Region"})
+                     column_order=["region", *value_columns], column_config={"region": "Region"})
+        st.caption(f"Cumulative gain (+, blue) or loss (-, orange) against the centre, "
+                   f"{cur} m summed over {last} to {end}.")
 
 # ------------------------------------------------------------------ 3. Monte-Carlo
 st.subheader("Uncertainty: Monte-Carlo fan charts")

@@ -996,73 +996,85 @@ def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
     (``MonteCarloResult.bands()``).  The outermost percentiles make the
     lightest band, the next pair a darker one, the middle one (the median) a
     line; ``central`` (``year, code, <value>``) adds the run without shocks as
-    a dotted line.
+    a dotted line.  (The grid of axes is laid out here rather than with
+    ``make_subplots`` and every trace is added at once: the figure is rebuilt
+    on each redraw, and that keeps it fast.)
     """
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
     percentiles = sorted(bands["percentile"].unique())
     regions = list(dict.fromkeys(zip(bands["code"], bands["region"])))
     rows = int(np.ceil(len(regions) / columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True,
-                        subplot_titles=[name for _, name in regions],
-                        vertical_spacing=0.5 / max(rows * 3, 1), horizontal_spacing=0.05)
     wide = bands.pivot_table(index=["code", "year"], columns="percentile", values=value,
                              sort=False)
     pairs = [(percentiles[k], percentiles[-1 - k]) for k in range(len(percentiles) // 2)]
     shades = ["rgba(33,102,172,0.18)", "rgba(33,102,172,0.35)", "rgba(33,102,172,0.5)"]
+    gap_x, gap_y = 0.05, 0.32 / max(rows, 1)
+    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
+    layout: dict[str, Any] = {}
+    titles, traces = [], []
+    own = None if central is None else {code: frame for code, frame in central.groupby("code")}
     for n, (code, name) in enumerate(regions):
-        row, col = n // columns + 1, n % columns + 1
-        frame = wide.loc[code]
-        years = list(frame.index)
+        row, col = divmod(n, columns)
+        axis = "" if n == 0 else str(n + 1)
+        x0, y1 = col * (width + gap_x), 1 - row * (height + gap_y)
+        layout[f"xaxis{axis}"] = dict(domain=[x0, x0 + width], anchor=f"y{axis}", type="category",
+                                      nticks=4, tickangle=0, showticklabels=row == rows - 1
+                                      or n + columns >= len(regions))
+        layout[f"yaxis{axis}"] = dict(domain=[y1 - height, y1], anchor=f"x{axis}",
+                                      tickformat=",.0f")
+        titles.append(dict(text=name, x=x0 + width / 2, y=y1, xref="paper", yref="paper",
+                           xanchor="center", yanchor="bottom", showarrow=False,
+                           font=dict(size=12)))
+        frame = {p: wide.loc[code, p].to_numpy(float) for p in percentiles}
+        years = list(wide.loc[code].index)
+        on = dict(xaxis=f"x{axis}", yaxis=f"y{axis}")
         for k, (low, high) in enumerate(pairs):
             label = f"{low:g}th-{high:g}th percentile"
-            fig.add_trace(go.Scatter(x=years, y=frame[high], mode="lines", line=dict(width=0),
-                                     showlegend=False, hoverinfo="skip", legendgroup=label),
-                          row=row, col=col)
-            fig.add_trace(go.Scatter(
-                x=years, y=frame[low], mode="lines", line=dict(width=0), fill="tonexty",
-                fillcolor=shades[k % len(shades)], name=label, legendgroup=label,
-                showlegend=n == 0,
-                customdata=frame[high], hovertemplate=f"{name} %{{x}}<br>{label}: "
-                f"%{{y:,.0f}} to %{{customdata:,.0f}} {unit}<extra></extra>"), row=row, col=col)
+            traces.append(dict(type="scatter", 
+                x=years + years[::-1], y=np.concatenate([frame[high], frame[low][::-1]]),
+                fill="toself", fillcolor=shades[k % len(shades)], line=dict(width=0),
+                mode="lines", name=label, legendgroup=label, showlegend=n == 0,
+                hoverinfo="skip", **on))
         if len(percentiles) % 2:
             middle = percentiles[len(percentiles) // 2]
-            fig.add_trace(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=years, y=frame[middle], mode="lines", line=dict(color=GAIN, width=2),
                 name=f"{middle:g}th percentile (median)" if middle == 50 else f"{middle:g}th",
                 legendgroup="median", showlegend=n == 0,
-                hovertemplate=f"{name} %{{x}}<br>median: %{{y:,.0f}} {unit}<extra></extra>"),
-                row=row, col=col)
-        if central is not None:
-            own = central[central["code"] == code]
-            fig.add_trace(go.Scatter(
-                x=own["year"], y=own[value], mode="lines", line=dict(color="#000", width=1,
-                                                                     dash="dot"),
-                name="Projection without shocks", legendgroup="central", showlegend=n == 0,
+                customdata=np.column_stack([frame[low] for low, _ in pairs]
+                                           + [frame[high] for _, high in pairs]),
+                hovertemplate=f"{name} %{{x}}<br>median %{{y:,.0f}} {unit}<br>"
+                + "".join(f"{low:g}th-{high:g}th: %{{customdata[{k}]:,.0f}} to "
+                          f"%{{customdata[{k + len(pairs)}]:,.0f}}<br>"
+                          for k, (low, high) in enumerate(pairs)) + "<extra></extra>",
+                **on))
+        if own is not None and code in own:
+            traces.append(dict(type="scatter", 
+                x=list(own[code]["year"]), y=own[code][value].to_numpy(float), mode="lines",
+                line=dict(color="#000", width=1, dash="dot"), name="Projection without shocks",
+                legendgroup="central", showlegend=n == 0,
                 hovertemplate=f"{name} %{{x}}<br>without shocks: %{{y:,.0f}} {unit}"
-                              "<extra></extra>"), row=row, col=col)
-    fig.update_layout(height=row_height * rows + 120, margin=dict(l=10, r=10, t=50, b=60),
-                      title=dict(text=unit, font=dict(size=13), x=0, xanchor="left"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.04, x=0))
-    fig.update_xaxes(type="category", nticks=4, tickangle=0)
-    fig.update_yaxes(tickformat=",.0f")
-    fig.update_annotations(font_size=12)
-    return fig
+                              "<extra></extra>", **on))
+    return go.Figure(data=traces, layout=dict(
+        **layout, annotations=titles, height=row_height * rows + 120,
+        margin=dict(l=10, r=10, t=50, b=60),
+        title=dict(text=unit, font=dict(size=13), x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="top", y=-0.04, x=0)))
 
 
 def bga_methods_table(frame: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
     """Cumulative gain (+) or loss (-) against the centre by region (rows) and
     method (columns) up to ``year``, from ``compare_methods_frame`` (currency
-    millions, summed from the first year of ``frame``; each column says so)."""
+    millions, summed from the first year of ``frame`` to ``year``: say from
+    when where the table is shown; columns ``Levels deduction (GBP m to 2039-40)``)."""
     cur = currency.lower()
     rows = frame[frame["year"] == year]
     table = rows.pivot_table(index=["code", "region"], columns="method",
                              values=f"cumulative_gain_{cur}_m", sort=False)
     methods = [m for m in BGA_LABELS if m in table.columns] + [
         m for m in table.columns if m not in BGA_LABELS]
-    span = f"{frame['year'].iloc[0]} to {year}"
-    table = table[methods].rename(columns=lambda m: f"{bga_label(m)} ({currency} m, {span})")
+    table = table[methods].rename(columns=lambda m: f"{bga_label(m)} ({currency} m to {year})")
     table.columns.name = None
     return table.reset_index()
 

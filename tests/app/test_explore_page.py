@@ -210,7 +210,7 @@ def test_local_authority_scenario_with_hex_map_and_boundaries(library):
 
     bars = json.loads(charts[0].proto.spec)["data"][0]["y"]
     assert len(bars[0]) == 2 * 40
-    assert any("20 largest gains" in c.value for c in at.caption)
+    assert any("20 largest and the 20 smallest" in c.value for c in at.caption)
     at.radio(key="x_map_kind").set_value("Boundaries").run()
     assert_ok(at)
     assert len(at.get("plotly_chart")) == 3

@@ -51,14 +51,15 @@ def assert_methods(at, expected):
     end, first = expected.end, expected.fed.years[0]
     frame = compare_methods_frame(expected.fed, {"income_tax": 1.0})
     frame = frame[frame["year"] == end]
-    table = frame_with(at, f"Levels deduction (GBP m, {first} to {end})").set_index("code")
+    span = f"to {end}"
+    table = frame_with(at, f"Levels deduction (GBP m {span})").set_index("code")
     for method, label in (("levels_deduction", "Levels deduction"),
                           ("comparable_model", "Comparable model"),
                           ("indexed_per_capita", "Indexed per capita"),
                           ("indexed_deduction", "Indexed deduction")):
         truth = frame[frame["method"] == method].set_index("code")["cumulative_gain_gbp_m"]
         for code, value in truth.items():
-            assert table.loc[code, f"{label} (GBP m, {first} to {end})"] == pytest.approx(value)
+            assert table.loc[code, f"{label} (GBP m {span})"] == pytest.approx(value)
 
 
 def assert_bands(at, expected, measure="resources_per_head"):
