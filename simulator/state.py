@@ -3,11 +3,19 @@
 Every array has regions on the last axis; any leading axes (years, Monte-Carlo
 draws, sweep points) broadcast through every step unchanged.  Money is in whole
 currency units, population in persons.
+
+The arrays need not all have the same shape, only shapes that broadcast
+together (:attr:`FiscalState.shape`).  In particular a step parameter may
+carry leading axes of its own (a sweep's rate of shape ``(K, 1, 1)`` on data
+``(years, regions)``): that step's transfer then has the broadcast shape
+``(K, years, regions)`` and the state grows the axis from there on, while
+the data before it stay ``(years, regions)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
@@ -77,29 +85,35 @@ class FiscalState:
     capacity_by_tax: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "indicators", MappingProxyType(dict(self.indicators)))
-        object.__setattr__(self, "capacity_by_tax", MappingProxyType(dict(self.capacity_by_tax)))
+        _freeze_mappings(self.__dict__, ("indicators", "capacity_by_tax"))
         if self.revenue_forgone_by_centre is None:
             object.__setattr__(self, "revenue_forgone_by_centre",
                                np.zeros(np.shape(self.fiscal_capacity)))
 
     # ------------------------------------------------------------ derived
-    @property
-    def _shape(self) -> tuple[int, ...]:
-        return np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape)
+    @cached_property
+    def shape(self) -> tuple[int, ...]:
+        """The broadcast shape of the state ``(..., R)``: of the fiscal capacity,
+        the population and every transfer (a step whose parameter carries
+        leading axes adds them here)."""
+        shape = np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape)
+        for _, amount in self.transfers:
+            if np.shape(amount) != shape:
+                shape = np.broadcast_shapes(shape, np.shape(amount))
+        return shape
 
     @property
     def total_transfers(self) -> np.ndarray:
         """Sum of every step's transfer so far ``(..., R)`` (read-only when it is
         a step's own array, i.e. after one step)."""
-        shape = self._shape
+        shape = self.shape
         if not self.transfers:
             return np.zeros(shape)
         # 0 + t1 + t2 ... without the zeros: the same sums, one pass fewer
         total = np.asarray(self.transfers[0][1], dtype=float)
         for _, amount in self.transfers[1:]:
             total = total + amount
-        return broadcast_readonly(total, np.broadcast_shapes(shape, total.shape))
+        return broadcast_readonly(total, shape)
 
     @property
     def equalised_capacity(self) -> np.ndarray:
@@ -110,7 +124,7 @@ class FiscalState:
         Before any transfer it is a read-only view of the fiscal capacity.
         """
         if not self.transfers:
-            return broadcast_readonly(self.fiscal_capacity, self._shape)
+            return broadcast_readonly(self.fiscal_capacity, self.shape)
         return self.fiscal_capacity + self.total_transfers
 
     @property
@@ -118,7 +132,7 @@ class FiscalState:
         """Block grant + own revenue + all transfers ``(..., R)``."""
         before = self.block_grant + self.own_revenue
         if not self.transfers:
-            shape = np.broadcast_shapes(self._shape, before.shape)
+            shape = np.broadcast_shapes(self.shape, before.shape)
             return before if before.shape == shape else np.broadcast_to(before, shape)
         return before + self.total_transfers
 
@@ -178,22 +192,54 @@ class FiscalState:
     # ------------------------------------------------------------ updates
     def with_transfer(self, label: str, amount: np.ndarray,
                       paid_by_centre: np.ndarray | None = None) -> "FiscalState":
-        """Add one step's transfer; by default the centre pays its net sum."""
-        shape = self.fiscal_capacity.shape
+        """Add one step's transfer; by default the centre pays its net sum.
+
+        The transfer is stored at the broadcast shape of the state and the
+        amount (so a parameter with leading axes of its own grows the state).
+        A float array of that shape is kept as it is (steps hand over a new
+        array and do not touch it again); anything else is converted to a new
+        float array of that shape.
+        """
+        shape = self.shape
         amount = np.asarray(amount)
-        amount = (amount if amount.shape == shape else np.broadcast_to(amount, shape)).astype(float)
+        if amount.shape != shape:
+            shape = np.broadcast_shapes(shape, amount.shape)
+        if amount.shape != shape or amount.dtype != np.float64:
+            amount = np.broadcast_to(amount, shape).astype(float)
         if paid_by_centre is None:
             paid_by_centre = amount.sum(axis=-1)
-        return replace(self, transfers=self.transfers + ((label, amount),),
-                       paid_by_centre=self.paid_by_centre + ((label, np.asarray(paid_by_centre, float)),))
+        return self._evolve(shape, transfers=self.transfers + ((label, amount),),
+                            paid_by_centre=self.paid_by_centre
+                            + ((label, np.asarray(paid_by_centre, float)),))
 
     def with_transfers(self, transfers: tuple[tuple[str, np.ndarray], ...],
                        paid_by_centre: tuple[tuple[str, np.ndarray], ...]) -> "FiscalState":
         """Replace the whole transfer history (for steps that rescale earlier ones)."""
-        return replace(self, transfers=tuple(transfers), paid_by_centre=tuple(paid_by_centre))
+        return self._evolve(None, transfers=tuple(transfers), paid_by_centre=tuple(paid_by_centre))
 
     def replace(self, **changes) -> "FiscalState":
-        return replace(self, **changes)
+        """A copy with some fields changed (as ``dataclasses.replace``)."""
+        unknown = set(changes) - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"FiscalState has no field {sorted(unknown)[0]!r}")
+        return self._evolve(None, **changes)
+
+    def _evolve(self, shape: tuple[int, ...] | None, **changes) -> "FiscalState":
+        """``dataclasses.replace`` without re-running ``__init__`` (a few
+        microseconds a step): the fields are copied, ``changes`` applied, and
+        the cached shape kept only when given (``shape``)."""
+        new = object.__new__(type(self))
+        values = new.__dict__
+        values.update(self.__dict__)
+        values.pop("shape", None)
+        values.update(changes)
+        if shape is not None:
+            values["shape"] = shape
+        _freeze_mappings(values, [name for name in ("indicators", "capacity_by_tax")
+                                  if name in changes])
+        if values["revenue_forgone_by_centre"] is None:
+            values["revenue_forgone_by_centre"] = np.zeros(np.shape(values["fiscal_capacity"]))
+        return new
 
     def unique_label(self, label: str) -> str:
         """``label``, or ``label (2)``... if a step of that label already ran."""
@@ -204,3 +250,13 @@ class FiscalState:
         while f"{label} ({n})" in taken:
             n += 1
         return f"{label} ({n})"
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(FiscalState))
+
+
+def _freeze_mappings(values: dict, names) -> None:
+    """Read-only copies of the state's mappings ``names`` (a copy of a given
+    mapping is made once, when it enters a state; later states share it)."""
+    for name in names:
+        values[name] = MappingProxyType(dict(values[name]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["solve_hinge_sum"]
@@ -25,9 +27,12 @@ def solve_hinge_sum(breakpoints: np.ndarray, weights: np.ndarray, target: np.nda
         breakpoint (any ``x`` then gives 0).  For ``y = 0`` the largest ``x``
         with ``f(x) = 0``, i.e. the smallest breakpoint of positive weight.
     """
-    b, w = np.broadcast_arrays(np.asarray(breakpoints, float), np.asarray(weights, float))
-    b = np.where(w > 0, b, 0.0)
     y = np.asarray(target, float)[..., None]
+    b, w = np.broadcast_arrays(np.asarray(breakpoints, float), np.asarray(weights, float))
+    if y.shape[:-1] != b.shape[:-1]:  # a target with leading axes of its own (a sweep)
+        shape = np.broadcast_shapes(b.shape, y.shape)
+        b, w = np.broadcast_to(b, shape), np.broadcast_to(w, shape)
+    b = np.where(w > 0, b, 0.0)
     order = np.argsort(b, axis=-1, kind="stable")
     b_sorted = np.take_along_axis(b, order, axis=-1)
     w_sorted = np.take_along_axis(w, order, axis=-1)
@@ -55,23 +60,42 @@ def solve_standard_after_gap_fill(per_head: np.ndarray, weights: np.ndarray,
     The right side grows with slope at most rate x sum(w) < sum(w) / fraction
     when fraction x rate < 1, so the difference is strictly decreasing and the
     root unique: it is found exactly on its linear segment between sorted
-    breakpoints.  Returns ``(..., 1)``.
+    breakpoints.  ``fraction`` and ``rate`` may be arrays ``(..., 1)`` with
+    leading axes of their own (a sweep).  Returns ``(..., 1)``.
     """
-    c, w = np.broadcast_arrays(np.asarray(per_head, float), np.asarray(weights, float))
+    c = np.asarray(per_head, float)
+    w = np.asarray(weights, float)
+    total = np.asarray(total, float)
+    shape = np.broadcast_shapes(c.shape, w.shape, total.shape, np.shape(fraction),
+                                np.shape(rate))
+    c = c if c.shape == shape else np.broadcast_to(c, shape)
+    w = w if w.shape == shape else np.broadcast_to(w, shape)
     slope_left = w.sum(axis=-1, keepdims=True) / fraction
     hinge_weight = rate * w
-    order = np.argsort(c, axis=-1, kind="stable")
-    c_sorted = np.take_along_axis(c, order, axis=-1)
-    w_sorted = np.take_along_axis(hinge_weight, order, axis=-1)
+    # one sort; the sorted arrays gathered with flat indices (take_along_axis
+    # costs more than the arithmetic at a few regions)
+    n = shape[-1]
+    rows = _row_starts(shape)
+    flat = np.argsort(c, axis=-1, kind="stable")
+    flat += rows
+    c_sorted = np.ravel(c)[flat]
+    w_sorted = np.ravel(hinge_weight)[flat]
     cum_w = np.cumsum(w_sorted, axis=-1)
     cum_wc = np.cumsum(w_sorted * c_sorted, axis=-1)
-    total = np.asarray(total, float)
     # h(S) = hinge(S) - S x slope_left + total, decreasing; h at each breakpoint
     h_at = cum_w * c_sorted - cum_wc - c_sorted * slope_left + total
     below = (h_at > 0).sum(axis=-1, keepdims=True)  # breakpoints left of the root
-    zero = np.zeros_like(cum_w[..., :1])
-    cum_w = np.concatenate([zero, cum_w], axis=-1)
-    cum_wc = np.concatenate([zero, cum_wc], axis=-1)
-    w_k = np.take_along_axis(cum_w, below, axis=-1)
-    wc_k = np.take_along_axis(cum_wc, below, axis=-1)
+    # the cumulative sums up to the root's segment: 0 when no breakpoint is left of it
+    last = np.maximum(below - 1, 0)
+    last += rows
+    some = below > 0
+    w_k = np.where(some, np.ravel(cum_w)[last], 0.0)
+    wc_k = np.where(some, np.ravel(cum_wc)[last], 0.0)
     return (total - wc_k) / (slope_left - w_k)
+
+
+def _row_starts(shape: tuple[int, ...]) -> np.ndarray:
+    """Flat index of the first element of each row ``(..., 1)`` of a C-ordered
+    array of ``shape`` (regions last)."""
+    n = shape[-1]
+    return np.arange(0, n * math.prod(shape[:-1]), n).reshape(shape[:-1] + (1,))

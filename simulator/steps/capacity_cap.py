@@ -85,7 +85,7 @@ class CapacityCap(Step):
         head, ``recipient`` (bool), ``level`` X ``(..., 1)`` and the ``cut`` C_i."""
         scoped = scope_indices(state, self.scope, step="capacity_cap")
         population = state.equalisation_population
-        shape = np.shape(state.fiscal_capacity)
+        shape = state.shape
         transfer = sum(np.broadcast_to(state.transfers[k][1], shape) for k in scoped)
         before = state.with_transfers(
             tuple(t for k, t in enumerate(state.transfers) if k not in scoped),
@@ -100,7 +100,9 @@ class CapacityCap(Step):
                 raise ConfigurationError(
                     f"capacity_cap: the reference step {self.reference_step.display_label!r} adds "
                     "no transfer")
-            reference = sum(np.broadcast_to(amount, shape) for _, amount in added)
+            # the reference step's own parameters may add leading axes (a sweep)
+            reference = sum(np.broadcast_to(amount, np.broadcast_shapes(shape, amount.shape))
+                            for _, amount in added)
         recipient = reference > 0
         equalised = base + reference / population
         lowest = np.where(recipient, np.inf, equalised).min(axis=-1, keepdims=True)

@@ -107,7 +107,7 @@ class ChangeLimits(Step):
                 change = capped / baseline - 1.0
                 weight = np.where(gains > 0, baseline, 0.0)
                 common_cap = -solve_hinge_sum(-change, weight, to_finance[..., 0])
-                common_cap = np.maximum(common_cap, self.floor_change)[..., None]
+                common_cap = np.maximum(common_cap[..., None], self.floor_change)
                 after = np.where(to_finance > 0,
                                  np.minimum(capped, (1.0 + common_cap) * baseline), capped)
         return state.with_transfer(state.unique_label(self.display_label), after - before)

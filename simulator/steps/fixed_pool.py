@@ -72,7 +72,8 @@ class FixedPool(Step):
         """The pool A, ``(...,)``."""
         if self.amount is not None:
             return np.full(state.population.shape[:-1], float(self.amount))
-        return self.amount_per_head * state.population.sum(axis=-1)
+        # as (..., 1) and back: the parameter may be a sweep's array (K, 1, 1)
+        return (self.amount_per_head * state.population.sum(axis=-1, keepdims=True))[..., 0]
 
     def apply(self, state: FiscalState) -> FiscalState:
         scoped = scope_indices(state, self.scope, step="fixed_pool")

@@ -72,7 +72,7 @@ class Lagged(Step):
         return lag_average(array, self.weights, self.lag, axis=-2)
 
     def apply(self, state: FiscalState) -> FiscalState:
-        shape = state.fiscal_capacity.shape
+        shape = state.shape
         if len(shape) < 2:
             raise ConfigurationError(
                 "a lagged step needs a multi-year run (years on axis -2); this state has no year axis")
@@ -83,7 +83,7 @@ class Lagged(Step):
         lagged_state = state.replace(
             population=self._lag(full(state.population)),
             equalisation_population=self._lag(full(state.equalisation_population)),
-            fiscal_capacity=self._lag(state.fiscal_capacity),
+            fiscal_capacity=self._lag(full(state.fiscal_capacity)),
             capacity_by_tax={tax: self._lag(full(capacity))
                              for tax, capacity in state.capacity_by_tax.items()},
             own_revenue=self._lag(full(state.own_revenue)),

@@ -73,7 +73,7 @@ class Standard(BaseModel):
             return ((measure * mask).sum(axis=-1, keepdims=True)
                     / (population * mask).sum(axis=-1, keepdims=True))
         if self.kind == "per_head":
-            return np.full(measure.shape[:-1] + (1,), float(self.amount))
+            return self.amount + np.zeros(measure.shape[:-1] + (1,))  # amount may be an array
         return _weighted_percentile(measure / population, population, self.percentile)
 
 
@@ -88,6 +88,9 @@ def _weighted_percentile(values: np.ndarray, weights: np.ndarray, percentile: fl
     regions' population mid-points would).
     """
     values, weights = np.broadcast_arrays(values, weights)
+    if np.ndim(percentile) > 0:  # a sweep's array (K, 1, 1): one standard per value
+        shape = np.broadcast_shapes(values.shape, np.shape(percentile))
+        values, weights = np.broadcast_to(values, shape), np.broadcast_to(weights, shape)
     order = np.argsort(values, axis=-1, kind="stable")
     sorted_values = np.take_along_axis(values, order, axis=-1)
     sorted_weights = np.take_along_axis(weights, order, axis=-1)

@@ -123,11 +123,11 @@ class TargetedFund(Step):
         population = state.equalisation_population
         eligible = np.ones(need.shape, dtype=bool)
         if self.need_threshold is not None:
-            eligible &= need >= self.need_threshold
+            eligible = eligible & (need >= self.need_threshold)
         if self.min_population is not None:
-            eligible &= population >= self.min_population
+            eligible = eligible & (population >= self.min_population)
         if self.max_population is not None:
-            eligible &= population <= self.max_population
+            eligible = eligible & (population <= self.max_population)
         return eligible
 
     def selected(self, state: FiscalState) -> np.ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from pydantic import BaseModel
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine_testkit import (build_system, federations, groups_of, money_scale, per_head_outcome,
@@ -244,6 +245,62 @@ def test_a_leading_axis_equals_running_each_slice_alone(federation, n_slices, sp
         alone = simulate(slice_inputs(inputs, index), system)
         assert [label for label, _ in alone.transfers] == [label for label, _ in together.transfers]
         close(per_head_outcome(together)[:, index], per_head_outcome(alone), money_scale(alone))
+
+
+def _float_parameters(model, prefix=()):
+    """(path, value) of every float parameter of a step, nested models included."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _float_parameters(value, prefix + (name,))
+        elif isinstance(value, float):
+            yield prefix + (name,), value
+
+
+def _with_parameter(model, path, value):
+    """``model`` with the nested field ``path`` set to ``value`` (no validation: a sweep)."""
+    if len(path) > 1:
+        value = _with_parameter(getattr(model, path[0]), path[1:], value)
+    return model.model_copy(update={path[0]: value})
+
+
+def _valid(step, path, value) -> bool:
+    try:
+        type(step).model_validate(_with_parameter(step, path, value).model_dump())
+    except ValueError:
+        return False
+    return True
+
+
+@SETTINGS
+@given(federations(max_regions=60, max_leading=1), system_specs(), st.data())
+def test_a_parameter_with_a_leading_axis_equals_running_each_value_alone(federation, spec, data):
+    """A sweep's parameter ``(K, 1, ..., 1)`` on data without that axis: the state
+    grows the axis from the parameter's step on, and each slice equals the system
+    run with that value alone."""
+    inputs = random_inputs(*federation)
+    system = build_system(spec, groups_of(inputs.codes))
+    choices = [(i, path, value) for i, step in enumerate(system.steps)
+               for path, value in _float_parameters(step)]
+    assume(choices)
+    index, path, value = data.draw(st.sampled_from(choices))
+    step = system.steps[index]
+    factors = data.draw(st.lists(st.sampled_from([1.0, 0.9, 0.6, 0.3, 1.1]), min_size=1,
+                                 max_size=3))
+    values = [value] + [value * f for f in factors if _valid(step, path, value * f)]
+    column = np.array(values).reshape((-1,) + (1,) * np.ndim(inputs.population))
+    steps = list(system.steps)
+    steps[index] = _with_parameter(step, path, column)
+    together = simulate(inputs, system.model_copy(update={"steps": steps}))
+    for k, v in enumerate(values):
+        steps[index] = _with_parameter(step, path, v)
+        alone = simulate(inputs, system.model_copy(update={"steps": steps}))
+        full = (len(values),) + alone.shape
+        assert np.broadcast_shapes(together.shape, full) == full
+        assert [label for label, _ in alone.transfers] == [label for label, _ in together.transfers]
+        parts = [amount for _, amount in together.transfers] + [together.resources]
+        outcome = np.stack([np.broadcast_to(p, full)[k] for p in parts]) / alone.population
+        close(outcome, per_head_outcome(alone), money_scale(alone))
 
 
 @SETTINGS

@@ -57,3 +57,34 @@ def test_the_standard_is_a_fixed_point_and_rate_one_lifts_to_it(per_head, fracti
     if rate == 1.0:
         after = (per_head * population + transfer) / population
         assert (after >= standard - 1e-6 * (1 + abs(standard))).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_regions=st.integers(2, 30), n_years=st.integers(1, 3),
+       rates=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=4),
+       fractions=st.lists(st.floats(0.5, 0.99), min_size=1, max_size=4),
+       averaged=st.booleans())
+def test_rate_and_fraction_with_a_leading_axis_equal_each_value_alone(
+        seed, n_regions, n_years, rates, fractions, averaged):
+    """A sweep hands the step ``rate`` (K, 1, 1) and ``fraction`` (1, K', 1, 1) on data
+    ``(years, regions)``: each point equals the step run with those values alone."""
+    rng = np.random.default_rng(seed)
+    inputs = _inputs(rng.lognormal(7.0, 0.5, (n_years, n_regions)) * 1e5,
+                     rng.lognormal(12.0, 1.0, (n_years, n_regions)))
+    kind = {"kind": "regions_average", "regions": inputs.codes[: max(1, n_regions // 2)]} \
+        if averaged else {"kind": "national_average"}
+    rate = np.array(rates)[:, None, None, None]
+    fraction = np.array(fractions)[:, None, None]
+    step = GapFill(rate=0.5, standard={**kind, "fraction": 0.9}, standard_after_transfer=True)
+    swept = step.model_copy(update={"rate": rate, "standard": step.standard.model_copy(
+        update={"fraction": fraction})})
+    system = simulator.System(devolution={"tax": 1.0}, block_grant_adjustment="none")
+    together = simulator.simulate(inputs, system.model_copy(update={"steps": [swept]}))
+    assert together.shape == (len(rates), len(fractions), n_years, n_regions)
+    for i, r in enumerate(rates):
+        for j, f in enumerate(fractions):
+            alone_step = step.model_copy(update={"rate": r, "standard": step.standard.model_copy(
+                update={"fraction": f})})
+            alone = simulator.simulate(inputs, system.model_copy(update={"steps": [alone_step]}))
+            np.testing.assert_array_equal(together.transfers[0][1][i, j], alone.transfers[0][1])
+            np.testing.assert_array_equal(together.resources[i, j], alone.resources)
