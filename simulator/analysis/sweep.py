@@ -4,8 +4,12 @@ A sweep varies one or two numeric parameters of a scenario over a grid and
 runs every grid point at once: the points sit on a new leading axis of the
 engine's arrays (``(K, years, regions)``), and each parameter is handed to
 its step as an array shaped ``(K, 1, 1)`` that broadcasts through the step's
-formula.  Large grids are cut into chunks along that axis (one ``simulate``
-call per chunk) to bound memory.
+formula.  The data are not copied per point: the devolution and every step
+before the swept one run once on ``(years, regions)``, and the state takes
+the point axis from the swept step's transfer on (a devolved share, which
+scales the revenue, gives the revenue the point axis instead).  Large grids
+are cut into chunks along that axis (one ``simulate`` call per chunk) to
+bound memory.
 
 Parameters are addressed as in a scenario file:
 
@@ -45,7 +49,7 @@ from ..errors import ConfigurationError, SimulatorError
 from ..federation import Federation
 from ..scenario import Scenario, ScenarioError
 from ..scenario.running import scenario_federation
-from ..state import FiscalState
+from ..state import FiscalState, broadcast_readonly
 
 __all__ = ["Parameter", "parse_parameter", "Evaluator", "SweepResult", "sweep", "grid_values",
            "METRICS", "metric_label", "Progress"]
@@ -323,30 +327,36 @@ class Evaluator:
             _validated(self.system, self.parameters, [float(v) for v in corner])
 
     def state(self, values: np.ndarray) -> FiscalState:
-        """The final state of the points ``values`` ``(K, P)``: arrays ``(K, Y, R)``."""
+        """The final state of the points ``values`` ``(K, P)``, of shape ``(K, Y, R)``
+        (``state.shape``; arrays that do not depend on the points stay ``(Y, R)``)."""
         values = np.asarray(values, float).reshape(-1, len(self.parameters))
         k = values.shape[0]
         inputs = self.inputs
         n_dims = inputs.population.ndim  # (Y, R): parameters broadcast as (K, 1, 1)
         columns = [values[:, j].reshape((k,) + (1,) * n_dims) for j in range(values.shape[1])]
         system, scale = with_values(self.system, self.parameters, columns)
-        revenue = np.broadcast_to(inputs.revenue, (k,) + inputs.revenue.shape)
+        # Only what varies carries the point axis: a step parameter (K, 1, 1) grows
+        # the state from its step on (the data and the devolution before it stay
+        # (Y, R), computed once); a devolved share scales the revenue (K, Y, T, R).
         if scale:
             factor = np.ones((k,) + (1,) * (n_dims - 1) + (len(inputs.taxes), 1))
             for tax, column in scale.items():
                 factor[..., inputs.taxes.index(tax), :] = column.reshape(k, *([1] * (n_dims - 1)), 1)
-            revenue = revenue * factor
-        inputs = replace(inputs, population=np.broadcast_to(inputs.population,
-                                                             (k,) + inputs.population.shape),
-                         revenue=revenue)
+            inputs = replace(inputs, revenue=inputs.revenue * factor)
         try:
-            return simulate(inputs, system, baseline_resources=self.baseline.resources)
+            state = simulate(inputs, system, baseline_resources=self.baseline.resources)
         except SimulatorError:
             raise
         except (TypeError, ValueError) as error:
             names = ", ".join(p.path for p in self.parameters)
             raise ConfigurationError(f"{names} cannot be varied on the vectorised engine (the "
                                      f"step does not broadcast it: {error})") from None
+        full = (k,) + inputs.population.shape
+        if state.shape != full:  # no step's result depends on the parameter: still K points
+            state = state.replace(population=broadcast_readonly(state.population, full),
+                                  equalisation_population=broadcast_readonly(
+                                      state.equalisation_population, full))
+        return state
 
     def evaluate(self, values: np.ndarray) -> dict[str, np.ndarray]:
         """Per-point outputs of the points ``values`` ``(K, P)`` (see :func:`point_outputs`)."""

@@ -61,16 +61,18 @@ def test_one_engine_call_per_chunk(library, monkeypatch):
     real = sweep_module.simulate
 
     def counting(inputs, system, **kwargs):
-        calls.append(np.shape(inputs.population))
-        return real(inputs, system, **kwargs)
+        state = real(inputs, system, **kwargs)
+        calls.append((np.shape(inputs.population), state.shape))
+        return state
 
     monkeypatch.setattr(sweep_module, "simulate", counting)
     sweep(library["income_tax_gap_fill_75"], {"steps[0].rate": "0:1:1000"})
-    # the baseline once, then every point in one call with the points on a leading axis
-    assert calls == [(1, 12), (1000, 1, 12)]
+    # the baseline once, then every point in one call with the points on a leading
+    # axis, which only the swept rate carries in (the data are not copied per point)
+    assert calls == [((1, 12), (1, 12)), ((1, 12), (1000, 1, 12))]
     calls.clear()
     sweep(library["income_tax_gap_fill_75"], {"steps[0].rate": "0:1:1000"}, chunk_size=300)
-    assert [c[0] for c in calls[1:]] == [300, 300, 300, 100]
+    assert [shape[0] for _, shape in calls[1:]] == [300, 300, 300, 100]
 
 
 def test_chunking_does_not_change_results_and_reports_progress(library):
