@@ -109,6 +109,10 @@ st.dataframe(presentation.need_index_table(frame, index.missions, index.mission_
                             for c in ["Composite need score"]
                             + [f"{t} (score)" for t in index.mission_titles]})
 
+st.caption(f"All {len(frame)} authorities by rank: composite and mission scores "
+           f"({normalisation}, {weighting} weights, {aggregation} mean; {year}), population "
+           "mid-2023, indicators imputed, and the simulated ranks.")
+
 # ------------------------------------------------------------------ missions
 st.subheader(f"Mission breakdown: {area} ({normalisation} scores, {year})")
 left, right = st.columns([1, 1], gap="medium")

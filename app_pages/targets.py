@@ -66,7 +66,8 @@ def show(result, kind: str, metric: str = "gini") -> None:
 
 
 # ------------------------------------------------------------------ (a) minimum share
-st.subheader(f"Smallest rate so every region reaches a share of average resources ({year})")
+st.subheader(f"Smallest rate (or other parameter) so every region reaches a share of "
+             f"average resources per head ({year})")
 levers = [o for o in default_options(app.target_scenario(name, year)) if o.steps is None]
 cols = st.columns([1, 2])
 app.seed("t_share", "share", parse=int)

@@ -1210,7 +1210,8 @@ def rank_interval_figure(frame: pd.DataFrame, *, first: int = 1, n: int = 30,
     labels = [f"{name} ({rank})" for name, rank in zip(shown["name"], shown["rank"])]
     fig = go.Figure()
     fig.add_trace(go.Scatter(
-        x=shown["rank_median"], y=labels, mode="markers", name="Median rank over draws",
+        x=shown["rank_median"], y=labels, mode="markers",
+        name=f"Median rank over draws, bar {lower:g}th-{upper:g}th percentile",
         marker=dict(symbol="line-ns-open", size=12, color="#000"),
         error_x=dict(type="data", symmetric=False, array=shown["rank_high"] - shown["rank_median"],
                      arrayminus=shown["rank_median"] - shown["rank_low"], color="#888",
@@ -1222,8 +1223,7 @@ def rank_interval_figure(frame: pd.DataFrame, *, first: int = 1, n: int = 30,
                              marker=dict(size=9, color=colours),
                              hovertemplate="%{y}<br>rank %{x}<extra></extra>"))
     fig.update_layout(height=max(360, 22 * len(shown) + 120),
-                      xaxis_title=f"Rank (1 = most need); bar: {lower:g}th-{upper:g}th "
-                                  "percentile",
+                      xaxis_title="Rank (1 = most need)",
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
                       margin=dict(l=10, r=10, t=40, b=40))
     fig.update_xaxes(rangemode="tozero")
