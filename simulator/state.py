@@ -142,7 +142,9 @@ class FiscalState:
         ``"capacity"``: :attr:`equalised_capacity` (fiscal capacity plus the
         transfers so far); ``"resources"``: :attr:`resources` (also counting
         the block grant and own revenue at own rates), for guarantees stated
-        as a share of average resources per head.
+        as a share of average resources per head.  Once a step has run it is a
+        new array the caller may write into (steps use it as scratch space);
+        before, it may be a read-only view of the state's arrays.
         """
         if kind == "capacity":
             return self.equalised_capacity

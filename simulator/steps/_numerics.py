@@ -6,7 +6,19 @@ import math
 
 import numpy as np
 
-__all__ = ["solve_hinge_sum"]
+__all__ = ["solve_hinge_sum", "into"]
+
+
+def into(ufunc: np.ufunc, a, b, scratch: np.ndarray) -> np.ndarray:
+    """``ufunc(a, b)`` written into ``scratch`` (a temporary the caller made and
+    owns) when the result has its shape, else a new array: the same numbers,
+    without a new large array per operation (Monte-Carlo draws, sweeps).  A
+    result larger than ``scratch`` (a parameter with leading axes of its own)
+    or a read-only ``scratch`` falls back to a new array."""
+    try:
+        return ufunc(a, b, out=scratch)
+    except ValueError:  # the result does not fit scratch (or scratch is read-only)
+        return ufunc(a, b)
 
 
 def solve_hinge_sum(breakpoints: np.ndarray, weights: np.ndarray, target: np.ndarray) -> np.ndarray:

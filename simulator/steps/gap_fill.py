@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import model_validator
 
 from ..state import FiscalState
-from ._numerics import solve_standard_after_gap_fill
+from ._numerics import into, solve_standard_after_gap_fill
 from .base import Measure, Step, measure_param, param
 from .standard import Standard
 
@@ -71,8 +71,13 @@ class GapFill(Step):
             standard = self._standard_after_transfer(state, measure)
         else:
             standard = self.standard.per_head(state, measure)
-        gap = np.maximum(0.0, standard - measure / state.equalisation_population)
-        transfer = self.rate * gap * state.equalisation_population
+        population = state.equalisation_population
+        # rate x max(0, S - c / P) x P, operation by operation in one new array
+        work = measure / population
+        work = into(np.subtract, standard, work, work)
+        np.maximum(0.0, work, out=work)
+        work = into(np.multiply, self.rate, work, work)
+        transfer = into(np.multiply, work, population, work)
         return state.with_transfer(state.unique_label(self.display_label), transfer)
 
     def _standard_after_transfer(self, state: FiscalState, measure: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import model_validator
 
 from ..state import FiscalState
+from ._numerics import into
 from .base import Measure, Scope, Step, measure_param, param, scope_indices, scope_param
 from .standard import Standard
 
@@ -77,12 +78,22 @@ class HorizontalFunding(Step):
         funded = scope_indices(state, self.scope, step="horizontal_funding")
         cost = sum(np.asarray(state.paid_by_centre[k][1], float) for k in funded)
         to_fund = self.effective_share * np.maximum(0.0, cost)[..., None]
-        basis = state.measure(self.measure) - sum(state.transfers[k][1] for k in funded)
+        scoped = state.transfers[funded[0]][1]
+        for k in funded[1:]:
+            scoped = scoped + state.transfers[k][1]
+        # the measure after a step is a new array (FiscalState.measure): work in it
+        measure = state.measure(self.measure)
+        basis = into(np.subtract, measure, scoped, measure)
         population = state.equalisation_population
         standard = self.standard.per_head(state, basis)
-        excess = np.maximum(0.0, basis / population - standard) * population
+        # excess = max(0, basis / P - S) x P, in the basis array (S is computed)
+        excess = into(np.divide, basis, population, basis)
+        excess = into(np.subtract, excess, standard, excess)
+        np.maximum(0.0, excess, out=excess)
+        excess = into(np.multiply, excess, population, excess)
         total_excess = excess.sum(axis=-1, keepdims=True)
         uniform_rate = np.where(total_excess > 0,
                                 np.minimum(1.0, to_fund / np.where(total_excess > 0, total_excess, 1.0)),
                                 0.0)
-        return state.with_transfer(state.unique_label(self.display_label), -uniform_rate * excess)
+        transfer = into(np.multiply, -uniform_rate, excess, excess)
+        return state.with_transfer(state.unique_label(self.display_label), transfer)
