@@ -120,25 +120,38 @@ def devolve(
     """:func:`devolved_revenue` and :func:`devolved_capacity_by_tax` in one pass.
 
     Returns ``(fiscal_capacity, own_revenue, centre_loss, capacity_by_tax)``.
-    The first three are new arrays; a part of ``capacity_by_tax`` may share
-    memory with the input revenue or with ``fiscal_capacity`` (treat it as
-    read-only).  A factor that is exactly 1 (a share of 1, no rate change, no
-    base response) is not multiplied in: same numbers, fewer passes over
-    large arrays (Monte-Carlo draws, sweeps).
+    The first three are new arrays, except that own revenue and the centre's
+    loss are one array when no devolved tax has a rate change (they are then
+    equal); a part of ``capacity_by_tax`` may share memory with the input
+    revenue or with ``fiscal_capacity``.  Treat them all as read-only.  A
+    factor that is exactly 1 (a share of 1, no rate change, no base response)
+    is not multiplied in: same numbers, fewer passes over large arrays
+    (Monte-Carlo draws, sweeps).
     """
     shape = revenue.shape[:-2] + revenue.shape[-1:]
     capacity = own = lost = None
     parts: dict[str, np.ndarray] = {}
+    unknown = [tax for tax in devolution if tax not in taxes]
+    if unknown:
+        raise ConfigurationError(f"devolved tax {unknown[0]!r} is not in the dataset; "
+                                 f"known: {', '.join(taxes)}")
+    with_base = [tax for tax, a in devolution.items() if a.share != 0 and tax in tax_base]
+    # national revenue of every tax in one reduction when most taxes need it: the
+    # same sums as tax by tax (a tax's row is summed alone either way), faster
+    # than reducing strided slices one at a time
+    totals = (revenue.sum(axis=-1, keepdims=True)
+              if len(with_base) > 1 and 2 * len(with_base) >= len(taxes) else None)
+    same = True  # own revenue and the centre's loss equal so far (no rate change)
     for tax, assignment in devolution.items():  # loop over taxes, never regions
-        if tax not in taxes:
-            raise ConfigurationError(f"devolved tax {tax!r} is not in the dataset; "
-                                     f"known: {', '.join(taxes)}")
         if assignment.share == 0:
             continue
-        raised = revenue[..., taxes.index(tax), :]
+        index = taxes.index(tax)
+        raised = revenue[..., index, :]
         if tax in tax_base:
             base = tax_base[tax]
-            rate = raised.sum(axis=-1, keepdims=True) / base.sum(axis=-1, keepdims=True)
+            raised_total = (totals[..., index, :] if totals is not None
+                            else raised.sum(axis=-1, keepdims=True))
+            rate = raised_total / base.sum(axis=-1, keepdims=True)
             standard = rate * base
         else:
             standard = raised
@@ -153,10 +166,19 @@ def devolve(
         # the same products as share * x * growth * response, left to right
         parts[tax] = _times(standard, share, response)
         capacity = _plus(capacity, parts[tax], shape)
-        own = _plus(own, _times(raised, share, growth, response), shape)
+        lost_before = lost
         lost = _plus(lost, _times(raised, share), shape)
+        if same and growth is None:
+            own = lost  # without a rate change, own revenue's term is share * raised too
+        else:
+            if same:  # own revenue so far is the loss so far (_plus never writes in place)
+                own, same = lost_before, False
+            own = _plus(own, _times(raised, share, growth, response), shape)
     if capacity is None:
         return np.zeros(shape), np.zeros(shape), np.zeros(shape), parts
+    if same:
+        lost = _owned(lost)
+        return _owned(capacity), lost, lost, parts
     return _owned(capacity), _owned(own), _owned(lost), parts
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validat
 
 from ..errors import ConfigurationError
 from ..federation import Federation
+from ..steps._numerics import into
 from ..steps.base import Step, step_from_dict
 from .devolution import TaxDevolution, devolve
 from ..state import FiscalState, broadcast_readonly
@@ -98,11 +99,15 @@ def initial_state(inputs: EngineInputs, system: System,
     grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
     grant = broadcast_readonly(grant, np.broadcast_shapes(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
-        adjustment = lost.sum(axis=-1, keepdims=True) * population / population.sum(axis=-1, keepdims=True)
+        # L x P / sum(P) then G - that, in one new array (the same operations)
+        adjustment = lost.sum(axis=-1, keepdims=True) * population
+        adjustment = into(np.divide, adjustment, population.sum(axis=-1, keepdims=True),
+                          adjustment)
+        block_grant = into(np.subtract, grant, adjustment, adjustment)
     elif system.block_grant_adjustment == "own_revenue":
-        adjustment = lost
+        block_grant = grant - lost
     else:
-        adjustment = np.zeros(shape)
+        block_grant = grant - 0.0  # as G - zeros(shape): grant is already of shape
     need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
     need = broadcast_readonly(need, np.broadcast_shapes(need.shape, population.shape))
     need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
@@ -119,7 +124,7 @@ def initial_state(inputs: EngineInputs, system: System,
         equalisation_population=broadcast_readonly(population, shape),
         fiscal_capacity=broadcast_readonly(capacity, shape),
         own_revenue=broadcast_readonly(own, shape),
-        block_grant=grant - adjustment, baseline_resources=baseline,
+        block_grant=block_grant, baseline_resources=baseline,
         need_index=need, indicators=dict(inputs.indicators),
         revenue_forgone_by_centre=broadcast_readonly(lost, shape),
         capacity_by_tax={tax: broadcast_readonly(part, shape) for tax, part in by_tax.items()})
