@@ -36,9 +36,14 @@ app.share(dataset=dataset, year=year, **options)
 one_year = app.federation_year(dataset, year, **options)
 unit = presentation.per_head_label(fed.currency, year)
 st.subheader(f"Revenue per head by region and tax ({unit})")
-st.plotly_chart(presentation.revenue_figure(one_year, year), key="data_chart")
-
 table = presentation.revenue_table(one_year, year)
+codes = None
+if len(table) > 40:  # hundreds of areas: the extremes in the chart, every area in the table
+    codes = presentation.extremes(table, "Total", 20)
+    st.caption(f"The 20 highest and the 20 lowest totals per head of {len(table)} areas; the "
+               "table below lists every area.")
+st.plotly_chart(presentation.revenue_figure(one_year, year, codes=codes), key="data_chart")
+
 money_columns = [c for c in table.columns if c not in ("code", "region")]
 st.dataframe(
     presentation.number_style(table), hide_index=True, key="data_table",

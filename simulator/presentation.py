@@ -6,8 +6,9 @@ or a :class:`~simulator.federation.Federation`) and is only reshaped, labelled
 with its unit and year, and drawn.  The exceptions are documented where they
 stand: :func:`lorenz_curve` (a descriptive statistic for a chart),
 :func:`teaching_federation` (a made-up five-region federation for the Learn
-page), :func:`with_key_options` (edits a system's settings, never its
-results) and :func:`explain_step`, which reads a step's inputs from the
+page), :func:`with_key_options` and :func:`with_contribution_step` (edit a
+system's settings, never its results), :func:`hex_geojson` (the geometry of a
+hex map) and :func:`explain_step`, which reads a step's inputs from the
 engine state to substitute them into its documented formula (the result shown
 beside them is always the engine's).
 
@@ -426,11 +427,15 @@ def revenue_table(federation: Federation, year: str) -> pd.DataFrame:
     return table.reset_index()
 
 
-def revenue_figure(federation: Federation, year: str, *, height: int | None = None):
-    """Revenue per head by region, stacked by tax family, for one year."""
+def revenue_figure(federation: Federation, year: str, *, height: int | None = None,
+                   codes: Sequence[str] | None = None):
+    """Revenue per head by region, stacked by tax family, for one year
+    (``codes``: only these regions, in this order from the top)."""
     import plotly.graph_objects as go
 
     table = revenue_table(federation, year)
+    if codes is not None:
+        table = table.set_index("code").loc[list(codes)].reset_index()
     taxes = [c for c in table.columns if c not in ("code", "region", "Total")]
     fig = go.Figure()
     regions = table["region"][::-1]

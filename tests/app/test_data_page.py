@@ -55,3 +55,16 @@ def test_teaching_dataset():
     assert_ok(at)
     table = frame_with(at, "Income tax").set_index("region")
     assert table.loc["Northmoor", "Income tax"] == pytest.approx(1500)
+
+
+def test_local_authorities_chart_shows_the_extremes():
+    import json
+
+    at = open_page("data", dataset="england_la")
+    assert_ok(at)
+    table = frame_with(at, "Council tax")
+    assert len(table) == 296
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    assert len(bars) == 40
+    top = table.sort_values("Total", ascending=False)["region"].iloc[0]
+    assert top in bars
