@@ -21,7 +21,17 @@ from typing import Mapping
 
 import numpy as np
 
-__all__ = ["FiscalState", "broadcast_readonly"]
+__all__ = ["FiscalState", "broadcast_readonly", "broadcast_shape"]
+
+
+def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """``np.broadcast_shapes(*shapes)``, returned at once when they are all equal
+    (the usual case; ``np.broadcast_shapes`` costs a couple of microseconds)."""
+    first = shapes[0]
+    for shape in shapes[1:]:
+        if shape != first:
+            return np.broadcast_shapes(*shapes)
+    return first
 
 
 def broadcast_readonly(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -96,7 +106,7 @@ class FiscalState:
         """The broadcast shape of the state ``(..., R)``: of the fiscal capacity,
         the population and every transfer (a step whose parameter carries
         leading axes adds them here)."""
-        shape = np.broadcast_shapes(self.fiscal_capacity.shape, self.population.shape)
+        shape = broadcast_shape(self.fiscal_capacity.shape, self.population.shape)
         for _, amount in self.transfers:
             if np.shape(amount) != shape:
                 shape = np.broadcast_shapes(shape, np.shape(amount))
@@ -132,7 +142,7 @@ class FiscalState:
         """Block grant + own revenue + all transfers ``(..., R)``."""
         before = self.block_grant + self.own_revenue
         if not self.transfers:
-            shape = np.broadcast_shapes(self.shape, before.shape)
+            shape = broadcast_shape(self.shape, before.shape)
             return before if before.shape == shape else np.broadcast_to(before, shape)
         return before + self.total_transfers
 
@@ -179,7 +189,9 @@ class FiscalState:
     def national_per_head(self, amount: np.ndarray, population: np.ndarray | None = None) -> np.ndarray:
         """Population-weighted national average per head, kept as ``(..., 1)``."""
         population = self.equalisation_population if population is None else population
-        return amount.sum(axis=-1, keepdims=True) / population.sum(axis=-1, keepdims=True)
+        # np.add.reduce is ndarray.sum without its Python wrapper: the same sums
+        return (np.add.reduce(amount, axis=-1, keepdims=True)
+                / np.add.reduce(population, axis=-1, keepdims=True))
 
     def region_mask(self, codes: list[str] | tuple[str, ...]) -> np.ndarray:
         """Boolean ``(R,)`` mask of the named regions."""
@@ -209,7 +221,7 @@ class FiscalState:
         if amount.shape != shape or amount.dtype != np.float64:
             amount = np.broadcast_to(amount, shape).astype(float)
         if paid_by_centre is None:
-            paid_by_centre = amount.sum(axis=-1)
+            paid_by_centre = np.add.reduce(amount, axis=-1)
         return self._evolve(shape, transfers=self.transfers + ((label, amount),),
                             paid_by_centre=self.paid_by_centre
                             + ((label, np.asarray(paid_by_centre, float)),))

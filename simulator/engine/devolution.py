@@ -164,10 +164,12 @@ def devolve(
                     else growth ** (-assignment.base_elasticity))
         share = None if assignment.share == 1 else assignment.share
         # the same products as share * x * growth * response, left to right
-        parts[tax] = _times(standard, share, response)
+        lost_term = _times(raised, share)
+        parts[tax] = (lost_term if standard is raised and response is None  # the same product
+                      else _times(standard, share, response))
         capacity = _plus(capacity, parts[tax], shape)
         lost_before = lost
-        lost = _plus(lost, _times(raised, share), shape)
+        lost = _plus(lost, lost_term, shape)
         if same and growth is None:
             own = lost  # without a rate change, own revenue's term is share * raised too
         else:
@@ -186,7 +188,7 @@ def _times(array: np.ndarray, *factors: float | np.ndarray | None) -> np.ndarray
     """``array`` times each factor in turn; a factor of None is exactly 1 and skipped."""
     for factor in factors:
         if factor is not None:
-            array = factor * array if np.ndim(factor) == 0 else array * factor
+            array = array * factor  # x * f is f * x exactly (IEEE products commute)
     return array
 
 
@@ -194,7 +196,7 @@ def _plus(total: np.ndarray | None, term: np.ndarray, shape: tuple[int, ...]) ->
     """``total + term``, starting from zeros of ``shape`` (0 + x is x exactly)."""
     if total is not None:
         return total + term
-    return term if np.shape(term) == shape else np.zeros(shape) + term
+    return term if term.shape == shape else np.zeros(shape) + term
 
 
 def _owned(array: np.ndarray) -> np.ndarray:

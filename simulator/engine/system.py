@@ -13,7 +13,7 @@ from ..federation import Federation
 from ..steps._numerics import into
 from ..steps.base import Step, step_from_dict
 from .devolution import TaxDevolution, devolve
-from ..state import FiscalState, broadcast_readonly
+from ..state import FiscalState, broadcast_readonly, broadcast_shape
 
 __all__ = ["System", "EngineInputs", "initial_state", "simulate", "BlockGrantAdjustment"]
 
@@ -93,25 +93,29 @@ def initial_state(inputs: EngineInputs, system: System,
     capacity, own, lost, by_tax = devolve(inputs.codes, inputs.taxes, inputs.revenue,
                                           inputs.tax_base, system.devolution)
     population = np.asarray(inputs.population, dtype=float)
-    shape = np.broadcast_shapes(capacity.shape, population.shape)
+    shape = broadcast_shape(capacity.shape, population.shape)
+    population_total = np.add.reduce(population, axis=-1, keepdims=True)  # = .sum()
     # read-only views where an input does not vary along the leading axes
     # (0 + x is x: the same numbers as np.zeros(shape) + x, without the copy)
     grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
-    grant = broadcast_readonly(grant, np.broadcast_shapes(shape, grant.shape))
+    grant = broadcast_readonly(grant, broadcast_shape(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
         # L x P / sum(P) then G - that, in one new array (the same operations)
-        adjustment = lost.sum(axis=-1, keepdims=True) * population
-        adjustment = into(np.divide, adjustment, population.sum(axis=-1, keepdims=True),
-                          adjustment)
+        adjustment = np.add.reduce(lost, axis=-1, keepdims=True) * population
+        adjustment = into(np.divide, adjustment, population_total, adjustment)
         block_grant = into(np.subtract, grant, adjustment, adjustment)
     elif system.block_grant_adjustment == "own_revenue":
         block_grant = grant - lost
     else:
         block_grant = grant - 0.0  # as G - zeros(shape): grant is already of shape
-    need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
-    need = broadcast_readonly(need, np.broadcast_shapes(need.shape, population.shape))
-    need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
-    need = broadcast_readonly(need, np.broadcast_shapes(shape, need.shape))
+    if system.need_index is None:
+        # a need index of 1 has a population-weighted mean of 1 already
+        need = _readonly(np.ones(population.shape), shape)
+    else:
+        need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
+        need = broadcast_readonly(need, broadcast_shape(need.shape, population.shape))
+        need = need * population_total / (need * population).sum(-1, keepdims=True)
+        need = broadcast_readonly(need, broadcast_shape(shape, need.shape))
     baseline = grant if baseline_resources is None else np.asarray(baseline_resources, float)
     try:
         baseline = broadcast_readonly(baseline, shape)
@@ -119,15 +123,16 @@ def initial_state(inputs: EngineInputs, system: System,
         raise ConfigurationError(
             f"baseline resources of shape {np.shape(baseline_resources)} do not match the "
             f"federation's shape {shape} (leading axes..., regions)") from None
+    population = broadcast_readonly(population, shape)
+    # devolve's arrays are the engine's own (new arrays, or new views of the
+    # revenue): made read-only in place rather than through a view each
     return FiscalState(
-        codes=inputs.codes, population=broadcast_readonly(population, shape),
-        equalisation_population=broadcast_readonly(population, shape),
-        fiscal_capacity=broadcast_readonly(capacity, shape),
-        own_revenue=broadcast_readonly(own, shape),
+        codes=inputs.codes, population=population, equalisation_population=population,
+        fiscal_capacity=_readonly(capacity, shape), own_revenue=_readonly(own, shape),
         block_grant=block_grant, baseline_resources=baseline,
-        need_index=need, indicators=dict(inputs.indicators),
-        revenue_forgone_by_centre=broadcast_readonly(lost, shape),
-        capacity_by_tax={tax: broadcast_readonly(part, shape) for tax, part in by_tax.items()})
+        need_index=need, indicators=inputs.indicators,
+        revenue_forgone_by_centre=_readonly(lost, shape),
+        capacity_by_tax={tax: _readonly(part, shape) for tax, part in by_tax.items()})
 
 
 def simulate(inputs: EngineInputs, system: System, *,
@@ -146,6 +151,15 @@ def simulate(inputs: EngineInputs, system: System, *,
     for step in system.steps:  # loop over steps, never regions
         state = step.apply(state)
     return state
+
+
+def _readonly(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """An array the engine made, read-only, broadcast to ``shape`` (a view only if
+    its shape differs)."""
+    if array.shape != shape:
+        return np.broadcast_to(array, shape)
+    array.flags.writeable = False
+    return array
 
 
 def _indicator(inputs: EngineInputs, name: str | None, default: float) -> np.ndarray | float:

@@ -78,36 +78,44 @@ def solve_standard_after_gap_fill(per_head: np.ndarray, weights: np.ndarray,
     c = np.asarray(per_head, float)
     w = np.asarray(weights, float)
     total = np.asarray(total, float)
-    shape = np.broadcast_shapes(c.shape, w.shape, total.shape, np.shape(fraction),
-                                np.shape(rate))
+    shape = c.shape if c.shape == w.shape else np.broadcast_shapes(c.shape, w.shape)
+    if (total.shape[:-1] != shape[:-1] or getattr(fraction, "ndim", 0)
+            or getattr(rate, "ndim", 0)):  # a parameter or total with leading axes
+        shape = np.broadcast_shapes(shape, total.shape, np.shape(fraction), np.shape(rate))
     c = c if c.shape == shape else np.broadcast_to(c, shape)
     w = w if w.shape == shape else np.broadcast_to(w, shape)
-    slope_left = w.sum(axis=-1, keepdims=True) / fraction
+    slope_left = np.add.reduce(w, axis=-1, keepdims=True) / fraction
     hinge_weight = rate * w
     # one sort; the sorted arrays gathered with flat indices (take_along_axis
     # costs more than the arithmetic at a few regions)
-    n = shape[-1]
     rows = _row_starts(shape)
     flat = np.argsort(c, axis=-1, kind="stable")
     flat += rows
-    c_sorted = np.ravel(c)[flat]
-    w_sorted = np.ravel(hinge_weight)[flat]
-    cum_w = np.cumsum(w_sorted, axis=-1)
-    cum_wc = np.cumsum(w_sorted * c_sorted, axis=-1)
+    c_sorted = c.ravel()[flat]
+    w_sorted = hinge_weight.ravel()[flat]
+    cum_w = w_sorted.cumsum(axis=-1)
+    w_sorted *= c_sorted
+    cum_wc = w_sorted.cumsum(axis=-1)
     # h(S) = hinge(S) - S x slope_left + total, decreasing; h at each breakpoint
-    h_at = cum_w * c_sorted - cum_wc - c_sorted * slope_left + total
-    below = (h_at > 0).sum(axis=-1, keepdims=True)  # breakpoints left of the root
+    h_at = cum_w * c_sorted
+    h_at -= cum_wc
+    h_at -= c_sorted * slope_left
+    h_at += total
+    below = np.add.reduce(h_at > 0, axis=-1, keepdims=True)  # breakpoints left of the root
     # the cumulative sums up to the root's segment: 0 when no breakpoint is left of it
-    last = np.maximum(below - 1, 0)
-    last += rows
     some = below > 0
-    w_k = np.where(some, np.ravel(cum_w)[last], 0.0)
-    wc_k = np.where(some, np.ravel(cum_wc)[last], 0.0)
+    below -= 1
+    np.maximum(below, 0, out=below)
+    below += rows
+    w_k = np.where(some, cum_w.ravel()[below], 0.0)
+    wc_k = np.where(some, cum_wc.ravel()[below], 0.0)
     return (total - wc_k) / (slope_left - w_k)
 
 
-def _row_starts(shape: tuple[int, ...]) -> np.ndarray:
+def _row_starts(shape: tuple[int, ...]) -> np.ndarray | int:
     """Flat index of the first element of each row ``(..., 1)`` of a C-ordered
-    array of ``shape`` (regions last)."""
-    n = shape[-1]
-    return np.arange(0, n * math.prod(shape[:-1]), n).reshape(shape[:-1] + (1,))
+    array of ``shape`` (regions last); 0 for a single row."""
+    n, rows = shape[-1], math.prod(shape[:-1])
+    if rows == 1:
+        return 0
+    return np.arange(0, n * rows, n).reshape(shape[:-1] + (1,))

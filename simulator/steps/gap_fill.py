@@ -67,26 +67,25 @@ class GapFill(Step):
 
     def apply(self, state: FiscalState) -> FiscalState:
         measure = state.measure(self.measure)
-        if self.standard_after_transfer:
-            standard = self._standard_after_transfer(state, measure)
-        else:
-            standard = self.standard.per_head(state, measure)
         population = state.equalisation_population
         # rate x max(0, S - c / P) x P, operation by operation in one new array
         work = measure / population
+        if self.standard_after_transfer:
+            standard = self._standard_after_transfer(state, work)
+        else:
+            standard = self.standard.per_head(state, measure)
         work = into(np.subtract, standard, work, work)
         np.maximum(0.0, work, out=work)
         work = into(np.multiply, self.rate, work, work)
         transfer = into(np.multiply, work, population, work)
         return state.with_transfer(state.unique_label(self.display_label), transfer)
 
-    def _standard_after_transfer(self, state: FiscalState, measure: np.ndarray) -> np.ndarray:
+    def _standard_after_transfer(self, state: FiscalState, per_head: np.ndarray) -> np.ndarray:
         population = state.equalisation_population
         if self.standard.kind == "regions_average":
             population_in_average = population * state.region_mask(self.standard.regions)
         else:
             population_in_average = population
-        per_head = measure / population
-        total = (per_head * population_in_average).sum(axis=-1, keepdims=True)
+        total = np.add.reduce(per_head * population_in_average, axis=-1, keepdims=True)
         return solve_standard_after_gap_fill(per_head, population_in_average, total,
                                              self.standard.fraction, self.rate)
