@@ -19,12 +19,14 @@ equalised away; only the base it erodes is.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
+from ..state import LazyMapping, broadcast_shape
+from ..steps._numerics import blockwise
 
 __all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax", "devolve"]
 
@@ -88,7 +90,7 @@ def devolved_revenue(
         response (what the centre gives up).
     """
     capacity, own, lost, _ = devolve(codes, taxes, revenue, tax_base, devolution)
-    return capacity, own, lost
+    return capacity, own.copy() if own is lost else own, lost
 
 
 def devolved_capacity_by_tax(
@@ -116,21 +118,23 @@ def devolve(
     revenue: np.ndarray,
     tax_base: Mapping[str, np.ndarray],
     devolution: Mapping[str, TaxDevolution],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, LazyMapping]:
     """:func:`devolved_revenue` and :func:`devolved_capacity_by_tax` in one pass.
 
     Returns ``(fiscal_capacity, own_revenue, centre_loss, capacity_by_tax)``.
     The first three are new arrays, except that own revenue and the centre's
     loss are one array when no devolved tax has a rate change (they are then
-    equal); a part of ``capacity_by_tax`` may share memory with the input
-    revenue or with ``fiscal_capacity``.  Treat them all as read-only.  A
-    factor that is exactly 1 (a share of 1, no rate change, no base response)
-    is not multiplied in: same numbers, fewer passes over large arrays
-    (Monte-Carlo draws, sweeps).
+    equal).  ``capacity_by_tax`` is computed on first access, tax by tax (the
+    same numbers as the terms summed into ``fiscal_capacity``; most systems
+    never ask for it), and may share memory with the input revenue.  Treat
+    them all as read-only.
+
+    The three sums are computed in one pass over the data, block by block
+    (:func:`~simulator.steps._numerics.blockwise`), with the same operations
+    in the same order as tax by tax on whole arrays.  A factor that is exactly
+    1 (a share of 1, no rate change, no base response) is not multiplied in.
     """
     shape = revenue.shape[:-2] + revenue.shape[-1:]
-    capacity = own = lost = None
-    parts: dict[str, np.ndarray] = {}
     unknown = [tax for tax in devolution if tax not in taxes]
     if unknown:
         raise ConfigurationError(f"devolved tax {unknown[0]!r} is not in the dataset; "
@@ -139,22 +143,20 @@ def devolve(
     # national revenue of every tax in one reduction when most taxes need it: the
     # same sums as tax by tax (a tax's row is summed alone either way), faster
     # than reducing strided slices one at a time
-    totals = (revenue.sum(axis=-1, keepdims=True)
+    totals = (np.add.reduce(revenue, axis=-1, keepdims=True)
               if len(with_base) > 1 and 2 * len(with_base) >= len(taxes) else None)
-    same = True  # own revenue and the centre's loss equal so far (no rate change)
+    terms: dict[str, _Term] = {}
     for tax, assignment in devolution.items():  # loop over taxes, never regions
         if assignment.share == 0:
             continue
         index = taxes.index(tax)
         raised = revenue[..., index, :]
+        rate = base = None
         if tax in tax_base:
             base = tax_base[tax]
             raised_total = (totals[..., index, :] if totals is not None
-                            else raised.sum(axis=-1, keepdims=True))
-            rate = raised_total / base.sum(axis=-1, keepdims=True)
-            standard = rate * base
-        else:
-            standard = raised
+                            else np.add.reduce(raised, axis=-1, keepdims=True))
+            rate = raised_total / np.add.reduce(base, axis=-1, keepdims=True)
         # growth = 1 + delta, response = growth ** -epsilon; None where exactly 1
         change = assignment.rate_change
         unit = (all(c == 0 for c in change.values()) if isinstance(change, dict)
@@ -163,25 +165,74 @@ def devolve(
         response = (None if growth is None or assignment.base_elasticity == 0
                     else growth ** (-assignment.base_elasticity))
         share = None if assignment.share == 1 else assignment.share
-        # the same products as share * x * growth * response, left to right
-        lost_term = _times(raised, share)
-        parts[tax] = (lost_term if standard is raised and response is None  # the same product
-                      else _times(standard, share, response))
-        capacity = _plus(capacity, parts[tax], shape)
-        lost_before = lost
-        lost = _plus(lost, lost_term, shape)
-        if same and growth is None:
-            own = lost  # without a rate change, own revenue's term is share * raised too
-        else:
-            if same:  # own revenue so far is the loss so far (_plus never writes in place)
-                own, same = lost_before, False
-            own = _plus(own, _times(raised, share, growth, response), shape)
-    if capacity is None:
+        terms[tax] = _Term(raised, rate, base, share, growth, response)
+        if raised.shape != shape or (base is not None and base.shape != shape):
+            shape = broadcast_shape(shape, terms[tax].shape)
+    parts = LazyMapping({tax: (_part, term) for tax, term in terms.items()})
+    if not terms:
         return np.zeros(shape), np.zeros(shape), np.zeros(shape), parts
-    if same:
-        lost = _owned(lost)
-        return _owned(capacity), lost, lost, parts
-    return _owned(capacity), _owned(own), _owned(lost), parts
+    same = all(term.growth is None for term in terms.values())  # own revenue = the loss
+    capacity, lost = np.empty(shape), np.empty(shape)
+    own = None if same else np.empty(shape)
+    operands = [value for term in terms.values() for value in term]
+    blockwise(_sums, capacity, lost, own, *operands)
+    return capacity, lost if same else own, lost, parts
+
+
+class _Term(NamedTuple):
+    """One devolved tax: revenue at common rates, the national rate and base (None
+    without a base), and the factors (None where exactly 1)."""
+
+    raised: np.ndarray
+    rate: np.ndarray | None
+    base: np.ndarray | None
+    share: float | None
+    growth: np.ndarray | None
+    response: np.ndarray | None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The broadcast shape of its sums (the rate's leading axes are the revenue's
+        and the base's; growth and response are per region)."""
+        return (self.raised.shape if self.base is None
+                else broadcast_shape(self.raised.shape, self.base.shape))
+
+    def standard(self) -> np.ndarray:
+        """Revenue at the national average rate (RTS), or as raised without a base."""
+        return self.raised if self.base is None else self.rate * self.base
+
+    def part(self) -> np.ndarray:
+        """Capacity: share x standard x response, left to right."""
+        return _times(self.standard(), self.share, self.response)
+
+
+def _part(term: _Term) -> np.ndarray:
+    return term.part()
+
+
+def _sums(capacity, lost, own, *operands) -> None:
+    """Capacity, the centre's loss and own revenue (None: equal to the loss) summed
+    over the taxes, into the given arrays: ((t1 + t2) + t3)..., as on whole arrays
+    (see :func:`blockwise`)."""
+    for k in range(0, len(operands), 6):  # loop over taxes, never regions
+        raised, rate, base, share, growth, response = operands[k:k + 6]
+        lost_term = raised if share is None else raised * share
+        if base is None and response is None:
+            part = lost_term  # share x revenue: the same product
+        else:
+            part = _times(raised if base is None else rate * base, share, response)
+        own_term = (None if own is None else lost_term if growth is None
+                    else _times(raised, share, growth, response))
+        if k == 0:  # the first terms themselves (0 + x is x)
+            np.copyto(capacity, part)
+            np.copyto(lost, lost_term)
+            if own is not None:
+                np.copyto(own, own_term)
+        else:
+            np.add(capacity, part, out=capacity)
+            np.add(lost, lost_term, out=lost)
+            if own is not None:
+                np.add(own, own_term, out=own)
 
 
 def _times(array: np.ndarray, *factors: float | np.ndarray | None) -> np.ndarray:
@@ -190,13 +241,6 @@ def _times(array: np.ndarray, *factors: float | np.ndarray | None) -> np.ndarray
         if factor is not None:
             array = array * factor  # x * f is f * x exactly (IEEE products commute)
     return array
-
-
-def _plus(total: np.ndarray | None, term: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``total + term``, starting from zeros of ``shape`` (0 + x is x exactly)."""
-    if total is not None:
-        return total + term
-    return term if term.shape == shape else np.zeros(shape) + term
 
 
 def _owned(array: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validat
 
 from ..errors import ConfigurationError
 from ..federation import Federation
-from ..steps._numerics import into
+from ..steps._numerics import blockwise
 from ..steps.base import Step, step_from_dict
 from .devolution import TaxDevolution, devolve
 from ..state import FiscalState, broadcast_readonly, broadcast_shape
@@ -100,10 +101,11 @@ def initial_state(inputs: EngineInputs, system: System,
     grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
     grant = broadcast_readonly(grant, broadcast_shape(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
-        # L x P / sum(P) then G - that, in one new array (the same operations)
-        adjustment = np.add.reduce(lost, axis=-1, keepdims=True) * population
-        adjustment = into(np.divide, adjustment, population_total, adjustment)
-        block_grant = into(np.subtract, grant, adjustment, adjustment)
+        # G - L x P / sum(P), operation by operation into one new array
+        lost_total = np.add.reduce(lost, axis=-1, keepdims=True)
+        # (grant is already at the broadcast shape of everything here)
+        block_grant = blockwise(_per_capita_adjusted, np.empty(grant.shape), grant, lost_total,
+                                population, population_total)
     elif system.block_grant_adjustment == "own_revenue":
         block_grant = grant - lost
     else:
@@ -132,7 +134,7 @@ def initial_state(inputs: EngineInputs, system: System,
         block_grant=block_grant, baseline_resources=baseline,
         need_index=need, indicators=inputs.indicators,
         revenue_forgone_by_centre=_readonly(lost, shape),
-        capacity_by_tax={tax: _readonly(part, shape) for tax, part in by_tax.items()})
+        capacity_by_tax=by_tax.then(functools.partial(_readonly, shape=shape)))
 
 
 def simulate(inputs: EngineInputs, system: System, *,
@@ -151,6 +153,13 @@ def simulate(inputs: EngineInputs, system: System, *,
     for step in system.steps:  # loop over steps, never regions
         state = step.apply(state)
     return state
+
+
+def _per_capita_adjusted(out, grant, lost_total, population, population_total) -> None:
+    """G - L x P / sum(P) into ``out`` (see :func:`~simulator.steps._numerics.blockwise`)."""
+    np.multiply(lost_total, population, out=out)
+    np.divide(out, population_total, out=out)
+    np.subtract(grant, out, out=out)
 
 
 def _readonly(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

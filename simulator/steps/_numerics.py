@@ -6,7 +6,44 @@ import math
 
 import numpy as np
 
-__all__ = ["solve_hinge_sum", "into"]
+__all__ = ["solve_hinge_sum", "into", "blockwise", "BLOCK_ELEMENTS"]
+
+#: Elements per block of :func:`blockwise` (256 KiB of float64: the arrays of
+#: one block stay in the CPU's cache between operations).
+BLOCK_ELEMENTS = 32_768
+
+
+def blockwise(kernel, out: np.ndarray, *operands) -> np.ndarray:
+    """Run ``kernel(out_block, *operand_blocks)`` block by block along the first
+    axis of ``out``, and return ``out``.
+
+    ``kernel`` writes its block of ``out`` with ``out=`` operations that are
+    elementwise, or work along the last (region) axis only, so running it
+    block by block gives the same numbers, bit for bit, as running it once on
+    the whole arrays.  What it gains: a chain of operations passes over a
+    block while it is in the CPU's cache, instead of over the whole array
+    (tens of MB for Monte-Carlo draws) once per operation.  ``operands``
+    broadcast to ``out``'s shape; those with ``out``'s first axis are cut into
+    blocks, the others (that axis 1 or absent, scalars, None) passed whole.  An
+    operand may be ``out`` itself (in place), or another array the kernel
+    writes.  Each block of an array is a new view: the kernel must not tell
+    arrays apart by identity (two operands that are one array arrive as two
+    views of the same block).  Small arrays run in one call.
+    """
+    shape = out.shape
+    if out.size <= BLOCK_ELEMENTS or len(shape) < 2:
+        kernel(out, *operands)
+        return out
+    per_row = out.size // shape[0]
+    step = max(1, BLOCK_ELEMENTS // per_row) if per_row else 0
+    if not 0 < step < shape[0]:
+        kernel(out, *operands)
+        return out
+    cut = [getattr(op, "ndim", 0) == len(shape) and op.shape[0] == shape[0] for op in operands]
+    for start in range(0, shape[0], step):  # blocks of the leading axis, never regions
+        rows = slice(start, start + step)
+        kernel(out[rows], *[op[rows] if c else op for op, c in zip(operands, cut)])
+    return out
 
 
 def into(ufunc: np.ufunc, a, b, scratch: np.ndarray) -> np.ndarray:

@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import model_validator
 
-from ..state import FiscalState
-from ._numerics import into, solve_standard_after_gap_fill
+from ..state import FiscalState, broadcast_shape
+from ._numerics import blockwise, solve_standard_after_gap_fill
 from .base import Measure, Step, measure_param, param
 from .standard import Standard
 
@@ -68,16 +68,20 @@ class GapFill(Step):
     def apply(self, state: FiscalState) -> FiscalState:
         measure = state.measure(self.measure)
         population = state.equalisation_population
-        # rate x max(0, S - c / P) x P, operation by operation in one new array
-        work = measure / population
         if self.standard_after_transfer:
-            standard = self._standard_after_transfer(state, work)
+            standard = self._standard_after_transfer(state, measure / population)
         else:
             standard = self.standard.per_head(state, measure)
-        work = into(np.subtract, standard, work, work)
-        np.maximum(0.0, work, out=work)
-        work = into(np.multiply, self.rate, work, work)
-        transfer = into(np.multiply, work, population, work)
+        shape = measure.shape
+        if population.shape != shape or standard.shape[:-1] != shape[:-1]:
+            shape = broadcast_shape(shape, population.shape, standard.shape)
+        rate_shape = getattr(self.rate, "shape", ())
+        if not rate_shape or broadcast_shape(shape, rate_shape) == shape:
+            transfer = blockwise(_gap_fill, np.empty(shape), measure, population, standard,
+                                 self.rate)
+        else:  # a rate with leading axes of its own (a sweep): the gap once, then grow
+            transfer = self.rate * blockwise(_gap, np.empty(shape), measure, population, standard)
+            np.multiply(transfer, population, out=transfer)
         return state.with_transfer(state.unique_label(self.display_label), transfer)
 
     def _standard_after_transfer(self, state: FiscalState, per_head: np.ndarray) -> np.ndarray:
@@ -89,3 +93,17 @@ class GapFill(Step):
         total = np.add.reduce(per_head * population_in_average, axis=-1, keepdims=True)
         return solve_standard_after_gap_fill(per_head, population_in_average, total,
                                              self.standard.fraction, self.rate)
+
+
+def _gap(out, measure, population, standard) -> None:
+    """max(0, S - c / P), operation by operation into ``out``."""
+    np.divide(measure, population, out=out)
+    np.subtract(standard, out, out=out)
+    np.maximum(0.0, out, out=out)
+
+
+def _gap_fill(out, measure, population, standard, rate) -> None:
+    """T = rate x max(0, S - c / P) x P into ``out`` (see :func:`blockwise`)."""
+    _gap(out, measure, population, standard)
+    np.multiply(rate, out, out=out)
+    np.multiply(out, population, out=out)

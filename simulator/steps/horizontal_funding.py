@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import model_validator
 
-from ..state import FiscalState
-from ._numerics import into
+from ..state import FiscalState, broadcast_shape
+from ._numerics import blockwise, into
 from .base import Measure, Scope, Step, measure_param, param, scope_indices, scope_param
 from .standard import Standard
 
@@ -86,14 +86,24 @@ class HorizontalFunding(Step):
         basis = into(np.subtract, measure, scoped, measure)
         population = state.equalisation_population
         standard = self.standard.per_head(state, basis)
-        # excess = max(0, basis / P - S) x P, in the basis array (S is computed)
-        excess = into(np.divide, basis, population, basis)
-        excess = into(np.subtract, excess, standard, excess)
-        np.maximum(0.0, excess, out=excess)
-        excess = into(np.multiply, excess, population, excess)
-        total_excess = excess.sum(axis=-1, keepdims=True)
-        uniform_rate = np.where(total_excess > 0,
-                                np.minimum(1.0, to_fund / np.where(total_excess > 0, total_excess, 1.0)),
-                                0.0)
-        transfer = into(np.multiply, -uniform_rate, excess, excess)
+        # the rest in the basis array (S is computed), unless a parameter with
+        # leading axes of its own (a sweep) makes the result larger
+        shape = broadcast_shape(basis.shape, population.shape, standard.shape, to_fund.shape)
+        out = basis if basis.shape == shape and basis.flags.writeable else np.empty(shape)
+        transfer = blockwise(_payments, out, basis, population, standard, to_fund)
         return state.with_transfer(state.unique_label(self.display_label), transfer)
+
+
+def _payments(out, basis, population, standard, to_fund) -> None:
+    """T = -u x e into ``out``: e = max(0, x / P - S) x P, u = min(1, F / sum e)
+    (0 where nothing is in excess); row by row, so block by block (see
+    :func:`blockwise`)."""
+    np.divide(basis, population, out=out)
+    np.subtract(out, standard, out=out)
+    np.maximum(0.0, out, out=out)
+    np.multiply(out, population, out=out)
+    total_excess = np.add.reduce(out, axis=-1, keepdims=True)
+    positive = total_excess > 0
+    uniform_rate = np.where(positive, np.minimum(1.0, to_fund / np.where(positive, total_excess, 1.0)),
+                            0.0)
+    np.multiply(-uniform_rate, out, out=out)

@@ -13,6 +13,7 @@ from engine_testkit import (build_system, federations, groups_of, money_scale, p
                             permute_inputs, random_inputs, scale_inputs, slice_inputs,
                             split_inputs, standard_specs, system_specs)
 from simulator import System, metrics, simulate
+from simulator.steps import _numerics as numerics
 from simulator.steps import (ChangeLimits, GapFill, HorizontalFunding, MinimumGuarantee,
                              NeedsPool, Symmetric, WeightPopulation)
 
@@ -245,6 +246,31 @@ def test_a_leading_axis_equals_running_each_slice_alone(federation, n_slices, sp
         alone = simulate(slice_inputs(inputs, index), system)
         assert [label for label, _ in alone.transfers] == [label for label, _ in together.transfers]
         close(per_head_outcome(together)[:, index], per_head_outcome(alone), money_scale(alone))
+
+
+@SETTINGS
+@given(federations(max_regions=40), system_specs(), st.integers(1, 200))
+def test_block_by_block_equals_whole_arrays_bit_for_bit(federation, spec, block):
+    """Chains of operations run block by block along the first axis (so a block
+    stays in the CPU's cache) give exactly the numbers of whole arrays."""
+    inputs = random_inputs(*federation)
+    system = build_system(spec, groups_of(inputs.codes))
+    whole = simulate(inputs, system)
+    default = numerics.BLOCK_ELEMENTS
+    numerics.BLOCK_ELEMENTS = block
+    try:
+        blocks = simulate(inputs, system)
+    finally:
+        numerics.BLOCK_ELEMENTS = default
+    names = ("fiscal_capacity", "own_revenue", "block_grant", "revenue_forgone_by_centre",
+             "need_index", "resources", "cost_to_centre")
+    for name in names:
+        np.testing.assert_array_equal(getattr(blocks, name), getattr(whole, name), err_msg=name)
+    for (label, a), (_, b) in zip(blocks.transfers + blocks.paid_by_centre,
+                                  whole.transfers + whole.paid_by_centre, strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=label)
+    for tax in whole.capacity_by_tax:
+        np.testing.assert_array_equal(blocks.capacity_by_tax[tax], whole.capacity_by_tax[tax])
 
 
 def _float_parameters(model, prefix=()):
