@@ -280,20 +280,6 @@ def case_b(config: Config) -> CaseResult:
 
 
 # ---------------------------------------------------------------- (c)
-def sweep_inputs(inputs, n_points: int):
-    """``inputs`` with a leading sweep axis of ``n_points`` (broadcast views: no copy)."""
-    from simulator.engine import EngineInputs
-
-    def lead(array):
-        array = np.asarray(array, float)
-        return np.broadcast_to(array, (n_points,) + array.shape)
-
-    return EngineInputs(codes=inputs.codes, taxes=inputs.taxes,
-                        population=lead(inputs.population), revenue=lead(inputs.revenue),
-                        tax_base={k: lead(v) for k, v in inputs.tax_base.items()},
-                        indicators=dict(inputs.indicators))
-
-
 def swept_system(system, rates: np.ndarray, step: int = 0):
     """``system`` with step ``step``'s rate an array ``(points, 1, 1)``."""
     steps = list(system.steps)
@@ -305,10 +291,11 @@ def case_c(config: Config) -> CaseResult:
     """A 10,000-point sweep of the equalisation rate on ITL1, one engine call.
 
     With ``simulator.analysis`` the timed call is its sweep evaluator's engine
-    call (``Evaluator.state``: inputs broadcast to ``(points, years, regions)``,
-    the rate ``(points, 1, 1)``, one ``simulate``) and the whole ``sweep()``
-    (validation, chunks, per-point metrics) is shown for context; without it
-    the benchmark builds the same call itself.
+    call (``Evaluator.state``: the data stay ``(years, regions)``, the rate is
+    ``(points, 1, 1)``, one ``simulate`` whose state takes the point axis from
+    the gap-fill's transfer) and the whole ``sweep()`` (validation, chunks,
+    per-point metrics) is shown for context; without it the benchmark builds
+    the same call itself.
     """
     from simulator.engine import simulate
 
@@ -328,17 +315,16 @@ def case_c(config: Config) -> CaseResult:
         def engine():
             return evaluator.state(values)
 
-        timed = ("simulator.analysis.sweep's engine call, Evaluator.state(values): inputs "
-                 "broadcast to (points, years, regions), gap_fill rate (points, 1, 1), "
-                 "one simulate")
+        timed = ("simulator.analysis.sweep's engine call, Evaluator.state(values): data "
+                 "(years, regions), gap_fill rate (points, 1, 1), one simulate (the state "
+                 "takes the point axis from the gap-fill's transfer)")
     else:
-        big_inputs = sweep_inputs(inputs, n_points)
         big_system = swept_system(system, rates)
 
         def engine():
-            return simulate(big_inputs, big_system)
+            return simulate(inputs, big_system)
 
-        timed = ("simulate(inputs with a leading axis of points, system with the rate array "
+        timed = ("simulate(inputs (years, regions), system with the rate array "
                  "(points, 1, 1)); simulator.analysis not available")
     timing = time_call(engine, repeat=repeat, warmup=1, min_run=min_run)
     peak = peak_memory(engine)
