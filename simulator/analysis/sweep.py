@@ -48,7 +48,7 @@ from ..engine.result import horizontal_flows
 from ..errors import ConfigurationError, SimulatorError
 from ..federation import Federation
 from ..scenario import Scenario, ScenarioError
-from ..scenario.running import scenario_federation
+from ..scenario.running import projected_federation, scenario_federation
 from ..state import FiscalState, broadcast_readonly
 
 __all__ = ["Parameter", "parse_parameter", "Evaluator", "SweepResult", "sweep", "grid_values",
@@ -278,10 +278,17 @@ class Evaluator:
 
     def __init__(self, scenario: Scenario, parameters: Sequence[str | Parameter] = (),
                  year: str | list[str] | None = None):
-        refuse_projection(scenario)
         self.scenario = scenario
         self.year = year
-        self.federation = scenario_federation(scenario, year)
+        #: Years phased in from the first projected year (a projection's transition_years).
+        self.transition: int | None = None
+        if scenario.projection is not None and year is None:
+            # As run_scenario: the jump-off year and the projected years (static indexation).
+            refuse_projection(scenario)
+            self.federation = projected_federation(scenario)
+            self.transition = scenario.projection.transition_years
+        else:
+            self.federation = scenario_federation(scenario, year)
         self.system = scenario.to_system()
         self.parameters = tuple(p if isinstance(p, Parameter) else parse_parameter(p, self.system)
                                 for p in parameters)
@@ -356,6 +363,10 @@ class Evaluator:
             state = state.replace(population=broadcast_readonly(state.population, full),
                                   equalisation_population=broadcast_readonly(
                                       state.equalisation_population, full))
+        if self.transition is not None:  # as run_projection: from the first projected year
+            from ..over_time import with_transition
+
+            state = with_transition(state, self.baseline, self.transition, start=1)
         return state
 
     def evaluate(self, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -363,19 +374,26 @@ class Evaluator:
         return point_outputs(self.state(values), self.baseline)
 
 
-#: Why sweeps (and solve, which sweeps) refuse a scenario with a projection.
+#: Why sweeps (and solve, which sweeps) refuse a projection with an indexed block grant
+#: adjustment.
 PROJECTION_NOT_SUPPORTED = (
-    "projections are not yet supported by sweep and solve, which vary parameters on the "
-    "published years only. Run the projection with `fiscalsim run`, or remove the "
-    "'projection' section to sweep the published year(s).")
+    "sweep and solve support projections with block_grant_indexation: static only; "
+    "{method!r} (an indexed block grant adjustment, rolled forward year by year from the "
+    "jump-off year) is not supported. Run the projection with `fiscalsim run`, set "
+    "block_grant_indexation: static, or give a published year to sweep that year without "
+    "the projection.")
 
 
 def refuse_projection(scenario: Scenario) -> None:
-    """Raise a ScenarioError for a scenario that sets a projection (not swept yet)."""
-    if scenario.projection is not None:
+    """Raise a ScenarioError for a projection with an indexed block grant adjustment
+    (static indexation is swept on the projected years)."""
+    projection = scenario.projection
+    if projection is not None and projection.block_grant_indexation != "static":
         from ..scenario import Problem
 
-        raise ScenarioError(Problem(PROJECTION_NOT_SUPPORTED, path="projection"))
+        raise ScenarioError(Problem(
+            PROJECTION_NOT_SUPPORTED.format(method=projection.block_grant_indexation),
+            path="projection.block_grant_indexation"))
 
 
 def point_outputs(state: FiscalState, baseline: FiscalState) -> dict[str, np.ndarray]:

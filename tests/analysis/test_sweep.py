@@ -197,10 +197,40 @@ def test_several_years_and_a_lagged_step(library):
     np.testing.assert_allclose(swept.resources_per_head[0], reference.resources_per_head, rtol=1e-12)
 
 
-def test_a_scenario_with_a_projection_is_refused_as_run_refuses_it(library):
+def test_a_sweep_point_on_a_static_projection_equals_run_scenario_of_that_variant(library):
+    """Sweep axis leading, projected years next, regions last: each point is the
+    projected run (fixed growth, transition) of the scenario with that value."""
+    data = library["income_tax_gap_fill_75"].model_dump(exclude_unset=True)
+    data["projection"] = {"end_year": "2027-28", "growth": "fixed", "rate": 0.02, "window": 5,
+                          "overrides": {"TLM": 0.04}, "transition_years": 2}
+    scenario = type(library["income_tax_gap_fill_75"]).model_validate(data)
+    result = sweep(scenario, {"steps[0].rate": [0.25, 0.75]})
+    for k, rate in enumerate([0.25, 0.75]):
+        reference = run_scenario(variant(scenario, "steps[0].rate", rate))
+        assert list(result.federation.years) == list(reference.federation.years)
+        assert len(reference.federation.years) == 4  # jump-off year + 3 projected
+        np.testing.assert_allclose(result.resources_per_head[k], reference.resources_per_head,
+                                   rtol=1e-12)
+        gini = [result.metric("gini", year)[k] for year in reference.federation.years]
+        np.testing.assert_allclose(gini, reference.summary()["gini_after"], rtol=1e-12)
+
+
+def test_a_published_year_sweeps_without_the_projection_as_run_scenario_does(library):
+    data = library["income_tax_gap_fill_75"].model_dump(exclude_unset=True)
+    data["projection"] = {"end_year": "2030-31"}
+    scenario = type(library["income_tax_gap_fill_75"]).model_validate(data)
+    year = library["income_tax_gap_fill_75"].years[0]
+    swept = sweep(scenario, {"steps[0].rate": [0.5]}, year=year)
+    reference = run_scenario(variant(scenario, "steps[0].rate", 0.5), year=year)
+    np.testing.assert_allclose(swept.resources_per_head[0], reference.resources_per_head,
+                               rtol=1e-12)
+
+
+def test_a_projection_with_an_indexed_adjustment_is_refused_saying_what(library):
     from simulator.scenario import ScenarioError
 
-    scenario = library["income_tax_gap_fill_75"].model_copy(
-        update={"projection": {"end_year": "2030-31"}})
-    with pytest.raises(ScenarioError, match="projections are not yet supported"):
-        sweep(scenario, {"steps[0].rate": [0.5]})
+    scenario = library["income_tax_ipc_projection"]
+    with pytest.raises(ScenarioError, match="block_grant_indexation: static only; "
+                       "'indexed_per_capita'") as error:
+        sweep(scenario, {"devolution.income_tax.share": [0.5]})
+    assert error.value.problems[0].path == "projection.block_grant_indexation"
