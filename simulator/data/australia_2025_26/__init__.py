@@ -25,8 +25,9 @@ from typing import Sequence
 
 import pandas as pd
 
-from ...errors import ConfigurationError, DataValidationError
+from ...errors import DataValidationError
 from ...federation import Federation
+from .._common import check_choice, check_options, check_single_year, read_csv
 
 __all__ = ["DESCRIPTION", "SOURCE", "YEAR", "POPULATION_DATES", "GST_POOL_2025_26",
            "RELATIVITY_FLOOR", "load", "published", "relativities", "relativity_map"]
@@ -53,11 +54,7 @@ _INDICATORS = {  # indicator -> (column of published_2025_26.csv, unit)
 
 
 def _read(name: str, columns: Sequence[str]) -> pd.DataFrame:
-    frame = pd.read_csv(HERE / name)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataValidationError(f"{name}: missing column", column=missing[0])
-    return frame
+    return read_csv(HERE, name, columns)
 
 
 def _column(date: str) -> str:
@@ -93,19 +90,10 @@ def load(year: str | Sequence[str] | None = None, population_date: str = POPULAT
         year: ``"2025-26"`` (or a list holding it, or None).
         population_date: the ABS ERP quarter used as population.
     """
-    if options:
-        raise ConfigurationError(f"australia_2025_26: unknown option {sorted(options)[0]!r}; "
-                                 "known: year, population_date")
-    if population_date not in POPULATION_DATES:
-        raise ConfigurationError(
-            f"australia_2025_26: population_date must be one of "
-            f"{', '.join(map(repr, POPULATION_DATES))}; got {population_date!r}")
+    check_options("australia_2025_26", options, ("year", "population_date"))
+    check_choice("australia_2025_26", "population_date", population_date, POPULATION_DATES)
     federation = _federation(population_date)
-    if year is not None:
-        for y in ([year] if isinstance(year, str) else list(year)):
-            if y != YEAR:
-                raise DataValidationError(
-                    f"year not in dataset 'australia_2025_26' ({YEAR} only)", year=str(y))
+    check_single_year("australia_2025_26", year, YEAR)
     return federation
 
 

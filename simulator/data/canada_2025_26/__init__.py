@@ -29,8 +29,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import ConfigurationError, DataValidationError
+from ...errors import DataValidationError
 from ...federation import Federation
+from .._common import check_choice, check_options, check_single_year, read_csv
 from ...over_time.lagging import CANADA_WEIGHTS, lag_average
 
 __all__ = ["DESCRIPTION", "SOURCE", "YEAR", "VINTAGES", "TAXES", "load", "published", "totals",
@@ -48,11 +49,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def _read(name: str, columns: Sequence[str]) -> pd.DataFrame:
-    frame = pd.read_csv(HERE / name)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataValidationError(f"{name}: missing column", column=missing[0])
-    return frame
+    return read_csv(HERE, name, columns)
 
 
 @lru_cache(maxsize=None)
@@ -109,25 +106,15 @@ def load(year: str | Sequence[str] | None = None, vintage: str = VINTAGES[0],
         year: ``"2025-26"`` (or a list holding it, or None).
         vintage: StatCan population release, ``"2024-09"`` or ``"2025-12"``.
     """
-    if options:
-        raise ConfigurationError(
-            f"canada_2025_26: unknown option {sorted(options)[0]!r}; known: year, vintage")
+    check_options("canada_2025_26", options, ("year", "vintage"))
     _check_vintage(vintage)
     federation = _federation(vintage)
-    if year is None:
-        return federation
-    wanted = [year] if isinstance(year, str) else list(year)
-    for y in wanted:
-        if y != YEAR:
-            raise DataValidationError(f"year not in dataset 'canada_2025_26' ({YEAR} only)",
-                                      year=str(y))
+    check_single_year("canada_2025_26", year, YEAR)
     return federation
 
 
 def _check_vintage(vintage) -> None:
-    if vintage not in VINTAGES:
-        raise ConfigurationError(f"canada_2025_26: vintage must be one of "
-                                 f"{', '.join(map(repr, VINTAGES))}; got {vintage!r}")
+    check_choice("canada_2025_26", "vintage", vintage, VINTAGES)
 
 
 def published() -> pd.DataFrame:

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ...errors import ConfigurationError
 from ...federation import Federation
+from .._common import check_options
 
 __all__ = [
     "DESCRIPTION", "YEAR", "load", "load_authorities", "load_indicators",
@@ -159,10 +160,7 @@ def load(year: str | list[str] | None = None, nations: str = "region",
         ConfigurationError: an unknown option, ``nations`` or ``need_index`` value.
         DataValidationError: a year other than 2025-26.
     """
-    if options:
-        raise ConfigurationError(
-            f"england_la: unknown option {sorted(options)[0]!r}; known: year, nations, "
-            "need_index, need_index_spread")
+    check_options("england_la", options, ("year", "nations", "need_index", "need_index_spread"))
     if not isinstance(need_index, (bool, np.bool_)):
         raise ConfigurationError(
             f"england_la: need_index must be true or false, got {need_index!r}")

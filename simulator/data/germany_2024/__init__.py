@@ -34,8 +34,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import ConfigurationError, DataValidationError
 from ...federation import Federation
+from .._common import check_options, check_single_year, read_csv
 
 __all__ = ["DESCRIPTION", "SOURCE", "YEAR", "TAXES", "LAND_WEIGHTS", "MUNICIPAL_WEIGHTS",
            "MUNICIPAL_SHARE", "load", "published", "derivation"]
@@ -62,11 +62,7 @@ _PUBLISHED = {  # indicator -> (column in laender_2024.csv, unit)
 
 
 def _read(name: str, columns: Sequence[str]) -> pd.DataFrame:
-    frame = pd.read_csv(HERE / name)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataValidationError(f"{name}: missing column", column=missing[0])
-    return frame
+    return read_csv(HERE, name, columns)
 
 
 def published() -> pd.DataFrame:
@@ -109,12 +105,6 @@ def _federation() -> Federation:
 
 def load(year: str | Sequence[str] | None = None, **options) -> Federation:
     """The sixteen Laender in 2024 as a :class:`Federation` (money in EUR)."""
-    if options:
-        raise ConfigurationError(
-            f"germany_2024: unknown option {sorted(options)[0]!r}; known: year")
-    if year is not None:
-        for y in ([year] if isinstance(year, str) else list(year)):
-            if str(y) != YEAR:
-                raise DataValidationError(f"year not in dataset 'germany_2024' ({YEAR} only)",
-                                          year=str(y))
+    check_options("germany_2024", options, ("year",))
+    check_single_year("germany_2024", year, YEAR)
     return _federation()

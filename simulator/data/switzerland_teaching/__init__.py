@@ -24,8 +24,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from ...errors import ConfigurationError, DataValidationError
 from ...federation import Federation
+from .._common import check_options, check_single_year, read_csv
 
 __all__ = ["DESCRIPTION", "SOURCE", "YEAR", "load", "real_figures", "cantons"]
 
@@ -39,11 +39,8 @@ HERE = Path(__file__).resolve().parent
 
 def cantons() -> pd.DataFrame:
     """``code, name, population, resource_index, standardised_tax_yield_chf`` (per head)."""
-    frame = pd.read_csv(HERE / "cantons.csv")
-    for column in ("code", "name", "population", "resource_index", "standardised_tax_yield_chf"):
-        if column not in frame.columns:
-            raise DataValidationError("cantons.csv: missing column", column=column)
-    return frame
+    return read_csv(HERE, "cantons.csv", ("code", "name", "population", "resource_index",
+                                          "standardised_tax_yield_chf"))
 
 
 def real_figures() -> pd.DataFrame:
@@ -73,12 +70,6 @@ def _federation() -> Federation:
 
 def load(year: str | Sequence[str] | None = None, **options) -> Federation:
     """The teaching federation as a :class:`Federation` (money in CHF)."""
-    if options:
-        raise ConfigurationError(
-            f"switzerland_teaching: unknown option {sorted(options)[0]!r}; known: year")
-    if year is not None:
-        for y in ([year] if isinstance(year, str) else list(year)):
-            if str(y) != YEAR:
-                raise DataValidationError(
-                    f"year not in dataset 'switzerland_teaching' ({YEAR} only)", year=str(y))
+    check_options("switzerland_teaching", options, ("year",))
+    check_single_year("switzerland_teaching", year, YEAR)
     return _federation()

@@ -29,8 +29,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import ConfigurationError, DataValidationError
+from ...errors import DataValidationError
 from ...federation import Federation
+from .._common import check_choice, check_options
 
 __all__ = [
     "DESCRIPTION", "SOURCE", "TAX_FAMILIES", "NORTH_SEA_LINES", "NORTH_SEA_OPTIONS",
@@ -193,10 +194,7 @@ def _tidy(values: dict[str, np.ndarray], key: str, years: list[str],
 
 
 def _check_north_sea(north_sea: str) -> None:
-    if north_sea not in NORTH_SEA_OPTIONS:
-        raise ConfigurationError(
-            f"uk_itl1: north_sea must be one of {', '.join(map(repr, NORTH_SEA_OPTIONS))}; "
-            f"got {north_sea!r}")
+    check_choice("uk_itl1", "north_sea", north_sea, NORTH_SEA_OPTIONS)
 
 
 def from_folder(folder: str | Path, north_sea: str = "geographic") -> Federation:
@@ -273,10 +271,7 @@ def load(year: str | Sequence[str] | None = None, north_sea: str = "geographic",
             value (``true`` is refused: it must say what the three nations get).
         DataValidationError: a year outside the dataset.
     """
-    if options:
-        raise ConfigurationError(
-            f"uk_itl1: unknown option {sorted(options)[0]!r}; known: year, north_sea, "
-            "need_index, need_index_spread")
+    check_options("uk_itl1", options, ("year", "north_sea", "need_index", "need_index_spread"))
     _check_north_sea(north_sea)
     federation = _federation(north_sea)
     wanted = _wanted_years(year, federation.years)
