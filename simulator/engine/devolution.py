@@ -61,11 +61,15 @@ class TaxDevolution(BaseModel):
             raise ValueError("rate_change must be > -1 and <= 10")
         return self
 
-    def rate_change_array(self, codes: tuple[str, ...]) -> np.ndarray:
+    def rate_change_array(self, codes: tuple[str, ...], tax: str | None = None) -> np.ndarray:
+        """The relative rate change of each region ``(R,)``, 0 where not named; ``tax``
+        (the devolution key) is named in the error for an unknown region."""
         if isinstance(self.rate_change, dict):
             unknown = sorted(set(self.rate_change) - set(codes))
             if unknown:
-                raise ConfigurationError(f"rate_change names unknown region {unknown[0]!r}")
+                field = "rate_change" if tax is None else f"devolution.{tax}.rate_change"
+                raise ConfigurationError(f"{field} names unknown region {unknown[0]!r}; "
+                                         f"known: {', '.join(codes)}")
             return np.array([self.rate_change.get(code, 0.0) for code in codes])
         return np.full(len(codes), float(self.rate_change))
 
@@ -161,7 +165,7 @@ def devolve(
         change = assignment.rate_change
         unit = (all(c == 0 for c in change.values()) if isinstance(change, dict)
                 else change == 0)
-        growth = None if unit else 1.0 + assignment.rate_change_array(codes)
+        growth = None if unit else 1.0 + assignment.rate_change_array(codes, tax)
         response = (None if growth is None or assignment.base_elasticity == 0
                     else growth ** (-assignment.base_elasticity))
         share = None if assignment.share == 1 else assignment.share

@@ -90,7 +90,8 @@ class BGAIndexation(BaseModel):
         if self.comparator is not None:
             unknown = sorted(set(self.comparator) - set(inputs.codes))
             if unknown:
-                raise ConfigurationError(f"BGA comparator names unknown region {unknown[0]!r}")
+                raise ConfigurationError(f"BGA comparator names unknown region {unknown[0]!r}; "
+                                         f"known: {', '.join(inputs.codes)}")
             comparator = np.isin(np.array(inputs.codes), list(self.comparator))
         resets = None
         if self.reset_every is not None and base + self.reset_every < len(years):

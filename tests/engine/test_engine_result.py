@@ -122,6 +122,13 @@ def test_marginal_rates_need_a_devolved_tax():
         rates(run(federation(), system(devolution={"tax": 0.0})))
 
 
+def test_a_rate_change_for_an_unknown_region_names_the_tax_and_the_region():
+    devolution = {"tax": {"own_rate": True, "rate_change": {"A": 0.1, "Z": 0.1}}}
+    with pytest.raises(ConfigurationError,
+                       match=r"devolution\.tax\.rate_change names unknown region 'Z'; known: A, B, C"):
+        run(federation(), system(devolution=devolution))
+
+
 # ---------------------------------------------------------------- metrics
 def brute_gini(x, w):
     diff = np.abs(x[:, None] - x[None, :])
