@@ -333,6 +333,26 @@ def over_time_run(key: tuple[str, float], projection: tuple, method: str | None
                          baseline=baseline_system(scenario))
 
 
+def projection_variant(key: tuple[str, float], changes: str) -> Scenario:
+    """The library scenario with its ``projection`` section updated by ``changes``
+    (a JSON object of projection fields: the page's overrides)."""
+    import json
+
+    scenario = library_scenario(key[0])
+    data = scenario.model_dump(exclude_unset=True)
+    data["projection"] = {**data.get("projection", {}), **json.loads(changes)}
+    return Scenario.model_validate(data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def own_projection_run(key: tuple[str, float], changes: str) -> simulator.Result:
+    """The scenario's own projection (run_scenario: its growth rule, resets,
+    comparator and transition) with the page's overrides ``changes``."""
+    from simulator.scenario import run_scenario
+
+    return run_scenario(projection_variant(key, changes))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def bga_comparison(key: tuple[str, float], projection: tuple):
     """Cumulative gain against the centre under every indexation method

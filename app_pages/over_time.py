@@ -85,11 +85,15 @@ with st.sidebar:
     st.header("Block grant adjustment")
     indexed = app.indexes_grant(system)
     wanted = str(getattr(own, "block_grant_indexation", None) or "indexed_per_capita")
-    app.seed("ot_method", "method", list(BGA_METHODS))
-    st.session_state.setdefault("ot_method", wanted if wanted in BGA_METHODS
+    # With its own projection the scenario may keep a static adjustment (re-measured yearly).
+    method_choices = list(BGA_METHODS) + (["static"] if own is not None else [])
+    app.seed("ot_method", "method", method_choices)
+    st.session_state.setdefault("ot_method", wanted if wanted in method_choices
                                 else "indexed_per_capita")
-    method = st.selectbox("Indexation of the deduction", list(BGA_METHODS), key="ot_method",
-                          format_func=presentation.bga_label, disabled=not indexed,
+    method = st.selectbox("Indexation of the deduction", method_choices, key="ot_method",
+                          format_func=lambda m: "Static (re-measured each year)"
+                          if m == "static" else presentation.bga_label(m),
+                          disabled=not indexed,
                           help=f"From {last} (the base year: the deduction equals the region's "
                                "revenue) on." if indexed else
                           "The scenario has no block grant adjustment to index (nothing "
@@ -99,33 +103,76 @@ projection = (until, int(window), revenue / 100 if revenue_on else None,
               population / 100 if population_on else None,
               tuple(names[n] for n in picked))
 app.share(scenario=name, until=until, window=window, method=method)
+# The generic projection (trends, the chosen indexation): sections 2 to 4, and section 1
+# when the scenario has no projection section of its own.
+generic_method = method if indexed and method != "static" else None
+changes: dict = {}
+if own is not None:
+    # The scenario's own projection runs as the file says; the widgets moved from the
+    # file's values override its fields.
+    if until != own.end_year:
+        changes["end_year"] = until
+    if int(window) != own.window:
+        changes["window"] = int(window)
+    if indexed and method != own.block_grant_indexation:
+        changes["block_grant_indexation"] = method
+        if method == "static":  # resets and comparator index an adjustment only
+            changes.update(reset_every=None, comparator=None)
+    codes = [names[n] for n in picked] or list(history.codes)
+    if revenue_on:
+        changes["overrides"] = {**own.overrides, **{c: revenue / 100 for c in codes}}
+    if population_on:
+        changes["population_growth"] = (population / 100 if not picked
+                                         else {c: population / 100 for c in codes})
 try:
     fed = app.projected(key, *projection)
-    result = app.over_time_run(key, projection, method if indexed else None)
+    if own is not None:
+        import json
+
+        variant = app.projection_variant(key, json.dumps(changes, sort_keys=True))
+        result = app.own_projection_run(key, json.dumps(changes, sort_keys=True))
+    else:
+        result = app.over_time_run(key, projection, generic_method)
     by_region = result.by_region()
 except app.USER_ERRORS as exc:
     app.show_error(exc, "This projection")
     st.stop()
+if own is not None:
+    from simulator.scenario.running import describe_projection
+
+    overridden = ", ".join(sorted(changes)) or "none"
+    st.info(f"**This scenario has its own projection section**, which section 1 runs as "
+            f"the file sets it (growth rule, resets, comparator, transition): "
+            f"{describe_projection(variant)}. Settings overridden by this page's widgets: "
+            f"{overridden}; every other projection setting comes from the file. Sections 2 "
+            "to 4 use the page's trend projection and indexation.",
+            icon=":material/description:")
 
 cur = fed.currency
 first, end = fed.years[1], fed.years[-1]
+shown = result.federation  # section 1's years (the scenario's own jump-off year, if set)
 unit = f"{cur} per head"
-st.caption(f"Data: {fed.source}.")
+st.caption(f"Data: {shown.source}.")
 
 # ------------------------------------------------------------------ 1. projection
-st.subheader(f"Resources per head by region, {last} to {end} ({unit}, cash)")
+st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1]} "
+             f"({unit}, cash)")
 st.plotly_chart(presentation.over_time_figure(
-    by_region, f"resources_per_head_{cur.lower()}", unit=unit, first_projected=first),
-    key="ot_projection")
-table = presentation.region_table(by_region, cur, end)
+    by_region, f"resources_per_head_{cur.lower()}", unit=unit,
+    first_projected=shown.years[1]), key="ot_projection")
+table = presentation.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
 st.dataframe(presentation.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="ot_table", height=presentation.table_height(len(table)))
-st.caption(f"Before: the baseline (today's settlement) in {end}; after: the scenario, "
-           + (f"its deduction indexed from {last} by the "
-              f"{presentation.bga_label(method).lower()} method." if indexed
-              else "its block grant adjustment as in the scenario (no indexation)."))
+if own is not None:
+    st.caption(f"Before: the baseline (today's settlement) in {shown.years[-1]}; after: the "
+               "scenario with its own projection (see above).")
+else:
+    st.caption(f"Before: the baseline (today's settlement) in {end}; after: the scenario, "
+               + (f"its deduction indexed from {last} by the "
+                  f"{presentation.bga_label(method).lower()} method." if indexed
+                  else "its block grant adjustment as in the scenario (no indexation)."))
 
 # ------------------------------------------------------------------ 2. block grant adjustment
 st.subheader(f"Block grant adjustment: cumulative gain or loss against the centre, "
@@ -147,7 +194,7 @@ else:
         app.show_error(exc, "The comparison of methods")
     else:
         st.plotly_chart(presentation.bga_methods_figure(
-            methods, chosen=method, unit=f"{cur} m, cumulative {last} to {end}"),
+            methods, chosen=generic_method, unit=f"{cur} m, cumulative {last} to {end}"),
             key="ot_methods")
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
         st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
@@ -176,7 +223,7 @@ MEASURES = {"resources_per_head": "Resources per head",
 measure = cols[3].radio("Measure", list(MEASURES), key="ot_measure",
                         format_func=MEASURES.get)
 try:
-    draws_result = app.monte_carlo_run(key, projection, method if indexed else None, draws,
+    draws_result = app.monte_carlo_run(key, projection, generic_method, draws,
                                        seed, by)
     bands = draws_result.bands(measure)
 except app.USER_ERRORS as exc:
@@ -202,7 +249,7 @@ st.caption("Share absorbed: of a 1% fall in one region's own revenue (alone, fro
            "Volatility: the standard deviation of resources per head across the draws, before "
            "equalisation (grant after adjustment + own revenue) and after.")
 try:
-    risk = presentation.risk_table(app.absorbed(key, projection, method if indexed else None),
+    risk = presentation.risk_table(app.absorbed(key, projection, generic_method),
                                    volatility(draws_result), cur, end)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The risk-sharing figures")

@@ -167,3 +167,49 @@ def test_only_scenarios_with_history_are_offered(library):
     assert len(at.warning) == 2  # both link values ignored, with a message each
     assert "canada_equalization_2025_26" not in at.selectbox(key="ot_scenario").options
     assert np.isfinite(frame_with(at, f"After (GBP per head, {END})").iloc[:, 1]).all()
+
+
+def _own_projection_table(at, end):
+    return frame_with(at, f"After (GBP per head, {end})").set_index("Region")
+
+
+def test_a_scenario_with_its_own_projection_runs_it_as_run_scenario_does(library):
+    """income_tax_ipc_projection: section 1 shows run_scenario's numbers, and the page says
+    which settings come from the file."""
+    from simulator.scenario import run_scenario
+
+    at = open_page("over_time", scenario="income_tax_ipc_projection")
+    assert_ok(at)
+    scenario = load_scenario(library["income_tax_ipc_projection"])
+    truth = run_scenario(scenario).by_region()
+    end = scenario.projection.end_year
+    assert at.select_slider(key="ot_until").value == end
+    assert at.selectbox(key="ot_method").value == "indexed_per_capita"
+    truth = truth[truth["year"] == end].set_index("region")
+    table = _own_projection_table(at, end)
+    for region in truth.index:
+        assert table.loc[region, f"After (GBP per head, {end})"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+        assert table.loc[region, f"Change (GBP per head, {end})"] == pytest.approx(
+            truth.loc[region, "change_per_head_gbp"])
+    note = [i.value for i in at.info if "its own projection section" in i.value]
+    assert note and "overridden by this page's widgets: none" in note[0]
+
+
+def test_a_widget_overrides_the_files_projection_setting(library):
+    from simulator.scenario import Scenario, run_scenario
+
+    at = open_page("over_time", scenario="income_tax_ipc_projection")
+    at.selectbox(key="ot_method").set_value("indexed_deduction").run()
+    at.select_slider(key="ot_until").set_value("2027-28").run()
+    assert_ok(at)
+    data = load_scenario(library["income_tax_ipc_projection"]).model_dump(exclude_unset=True)
+    data["projection"].update(end_year="2027-28", block_grant_indexation="indexed_deduction")
+    truth = run_scenario(Scenario.model_validate(data)).by_region()
+    truth = truth[truth["year"] == "2027-28"].set_index("region")
+    table = _own_projection_table(at, "2027-28")
+    for region in truth.index:
+        assert table.loc[region, "After (GBP per head, 2027-28)"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+    note = [i.value for i in at.info if "its own projection section" in i.value][0]
+    assert "block_grant_indexation, end_year" in note
