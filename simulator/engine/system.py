@@ -98,7 +98,7 @@ def initial_state(inputs: EngineInputs, system: System,
     population_total = np.add.reduce(population, axis=-1, keepdims=True)  # = .sum()
     # read-only views where an input does not vary along the leading axes
     # (0 + x is x: the same numbers as np.zeros(shape) + x, without the copy)
-    grant = np.asarray(_indicator(inputs, system.block_grant, default=0.0), dtype=float)
+    grant = np.asarray(indicator_values(inputs, system.block_grant, default=0.0), dtype=float)
     grant = broadcast_readonly(grant, broadcast_shape(shape, grant.shape))
     if system.block_grant_adjustment == "per_capita":
         # G - L x P / sum(P), operation by operation into one new array
@@ -114,7 +114,7 @@ def initial_state(inputs: EngineInputs, system: System,
         # a need index of 1 has a population-weighted mean of 1 already
         need = _readonly(np.ones(population.shape), shape)
     else:
-        need = np.asarray(_indicator(inputs, system.need_index, default=1.0), dtype=float)
+        need = np.asarray(indicator_values(inputs, system.need_index, default=1.0), dtype=float)
         need = broadcast_readonly(need, broadcast_shape(need.shape, population.shape))
         need = need * population_total / (need * population).sum(-1, keepdims=True)
         need = broadcast_readonly(need, broadcast_shape(shape, need.shape))
@@ -171,7 +171,11 @@ def _readonly(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return array
 
 
-def _indicator(inputs: EngineInputs, name: str | None, default: float) -> np.ndarray | float:
+def indicator_values(inputs: EngineInputs, name: str | None,
+                     default: float) -> np.ndarray | float:
+    """Indicator ``name`` as a float array (``default`` when ``name`` is None); raises
+    ``ConfigurationError`` for an indicator not in the data or not published for every
+    region and year, naming the regions."""
     if name is None:
         return default
     if name not in inputs.indicators:

@@ -31,7 +31,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..engine import EngineInputs, Result, System, TaxDevolution, devolved_revenue, simulate
-from ..engine.system import initial_state
+from ..engine.system import indicator_values, initial_state
 from ..errors import ConfigurationError
 from ..federation import Federation
 from ..state import FiscalState
@@ -119,16 +119,7 @@ def simulate_over_time(inputs: EngineInputs, system: System, years: Sequence[str
     if bga is None:
         return simulate(inputs, system)
     deduction = bga.deduction(inputs, system, years)
-    if system.block_grant is None:
-        grant = 0.0
-    elif system.block_grant in inputs.indicators:
-        grant = np.asarray(inputs.indicators[system.block_grant], dtype=float)
-        if np.isnan(grant).any():
-            raise ConfigurationError(f"indicator {system.block_grant!r} is not published for "
-                                     "every region and year")
-    else:
-        raise ConfigurationError(f"indicator {system.block_grant!r} is not in the dataset; "
-                                 f"known: {', '.join(sorted(inputs.indicators))}")
+    grant = indicator_values(inputs, system.block_grant, default=0.0)
     adjusted_inputs = replace(inputs, indicators={**inputs.indicators,
                                                   GRANT_AFTER_BGA: grant - deduction})
     adjusted_system = system.model_copy(update={"block_grant": GRANT_AFTER_BGA,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -129,4 +131,14 @@ def test_bad_indexation(bga, match, federation):
 def test_unknown_grant_indicator(federation):
     with pytest.raises(ConfigurationError, match="not in the dataset"):
         run_over_time(federation, System(devolution={"vat": 1.0}, block_grant="nope"),
+                      bga=BGAIndexation())
+
+
+def test_a_grant_with_gaps_names_the_regions_as_the_engine_does(federation):
+    grant = federation.indicators["grant"].copy()
+    grant[-1, 0] = np.nan
+    gappy = replace(federation, indicators={**federation.indicators, "grant": grant})
+    with pytest.raises(ConfigurationError, match=f"not published for every region and year; "
+                       f"missing for {federation.codes[0]}"):
+        run_over_time(gappy, System(devolution={"vat": 1.0}, block_grant="grant"),
                       bga=BGAIndexation())
