@@ -8,7 +8,8 @@ from simulator.scenario import ScenarioError, dump_scenario
 
 st.title("Scenario editor")
 st.caption("Edit a scenario as YAML. It is checked as you apply changes (Ctrl+Enter, or click "
-           "outside the box): every problem is listed with its line, column and field.")
+           "outside the box): every problem is listed with its line, column and field. "
+           "`extends: status_quo.yaml` builds on a library scenario by its file name.")
 
 library = app.library()
 starts = list(library) or ["starter"]

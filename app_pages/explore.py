@@ -37,7 +37,9 @@ with st.sidebar:
     upload = None
     if chosen == UPLOAD:
         upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"],
-                                  key="x_upload", on_change=reset_options)
+                                  key="x_upload", on_change=reset_options,
+                                  help="`extends:` may name a library scenario by its file "
+                                       "name, e.g. `extends: status_quo.yaml`.")
 
 try:
     if chosen == UPLOAD:

@@ -47,17 +47,62 @@ def load_scenario(path: str | Path, *, check_data: bool = True) -> Scenario:
 
 def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path = ".",
                    check_data: bool = True) -> Scenario:
-    """Load a scenario from YAML text (``extends`` is not available here;
-    a baseline file is resolved relative to ``base_dir``)."""
+    """Load a scenario from YAML text (an upload, the editor's text).
+
+    With no file to be relative to, ``extends`` names a file of the scenario
+    library by its file name (``extends: status_quo.yaml`` reads
+    ``scenarios/status_quo.yaml``, its own ``extends`` and baseline relative to
+    it); a baseline file is resolved relative to ``base_dir``.
+
+    Raises:
+        ScenarioError: listing every problem (an ``extends`` that is not a library
+            file is one, with its line and the library's file names).
+    """
     data, source = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ScenarioError(Problem("a scenario must be a mapping of keys", file=name))
     if "extends" in data:
-        mark = source.value(("extends",))
-        raise ScenarioError(_at("extends needs a scenario file, not text", name, source,
-                                ("extends",), mark))
+        data, source = _extend_from_library(data, source, name)
     return _finish(data, source, name, Path(base_dir) / "scenario.yaml",
                    check_data=check_data, resolve_baseline=True)
+
+
+def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict, SourceMap]:
+    """``data`` merged over the library scenario its ``extends`` names."""
+    from .library import library_dir
+    from .merge import NOT_INHERITED, deep_merge
+
+    data = dict(data)
+    extends = data.pop("extends")
+    mark = source.value(("extends",))
+    folder = library_dir()
+    files = sorted(p.name for p in folder.glob("*.yaml")) if folder is not None else []
+
+    def problem(message: str) -> ScenarioError:
+        return ScenarioError(_at(message, name, source, ("extends",), mark))
+
+    if not isinstance(extends, str) or not extends.strip():
+        raise problem(f"expected the file name of a library scenario (e.g. status_quo.yaml), "
+                      f"got {extends!r}")
+    wanted = extends.strip()
+    if Path(wanted).suffix == "":
+        wanted += ".yaml"
+    if wanted not in files:  # a bare library file name only: no folders, no other files
+        message = (f"{extends!r} is not a file of the scenario library; text without a file "
+                   f"(an upload, the editor) can extend a library scenario by its file name")
+        close = difflib.get_close_matches(Path(wanted).name, files, n=1)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        elif files:
+            message += f": {', '.join(files)}"
+        raise problem(message)
+    base, merged_source = read_scenario_data(folder / wanted)
+    for key in NOT_INHERITED:
+        base.pop(key, None)
+        merged_source.drop((key,))
+    merged = deep_merge(base, data, merged_source)
+    merged_source.update(source)
+    return merged, merged_source
 
 
 def dump_scenario(scenario: Scenario) -> str:

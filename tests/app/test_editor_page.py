@@ -50,6 +50,7 @@ def test_edits_are_validated_with_line_and_field():
     ("name: x\n  bad indent: [\n", "(file)"),
     ("", "(file)"),
     ("name: x\ndevolution: {income_taxx: 1}\n", "devolution.income_taxx"),
+    ("name: x\nextends: no_such_file.yaml\n", "extends"),
 ])
 def test_bad_text_lists_problems(text, field):
     at = open_page("editor")
@@ -77,3 +78,18 @@ def test_download_contents(library):
     pd.testing.assert_frame_equal(workbook["summary"], result.summary(), check_dtype=False)
     assert workbook["regions"]["resources_per_head_gbp"].tolist() == pytest.approx(
         result.by_region()["resources_per_head_gbp"].tolist())
+
+
+def test_text_extends_a_library_scenario_by_file_name():
+    at = open_page("editor")
+    text = "name: mine\nextends: status_quo.yaml\ndevolution: {income_tax: 0.5}\n"
+    at.text_area(key="e_text").set_value(text).run()
+    assert_ok(at)
+    assert at.success and "Valid" in at.success[0].value
+    result = run_scenario(parse_scenario(text, "scenario.yaml"))
+    year = result.federation.years[-1]
+    table = frame_with(at, f"After (GBP per head, {year})").set_index("Region")
+    truth = result.by_region().set_index("region")
+    for region in truth.index:
+        assert table.loc[region, f"After (GBP per head, {year})"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])

@@ -174,6 +174,7 @@ def test_uploaded_scenario(library):
     (b"\xff\xfe\x00binary", ["not a UTF-8 text file"]),
     (b"name: x\x00\n", ["character"]),
     (b"steps:\n  - type: no_such_step\n", ["steps[0]"]),
+    (b"name: x\nextends: status_qou.yaml\n", ["Line 2", "extends", "status_quo.yaml"]),
 ])
 def test_bad_upload_gives_a_clear_message(content, words):
     at = open_page("explore")
@@ -185,6 +186,18 @@ def test_bad_upload_gives_a_clear_message(content, words):
     message = at.error[0].value
     for word in words:
         assert word in message
+
+
+def test_an_upload_extends_a_library_scenario_by_file_name(library):
+    from simulator.scenario import parse_scenario
+
+    text = b"name: mine\nextends: status_quo.yaml\ndevolution: {income_tax: 0.5}\n"
+    at = open_page("explore")
+    at.selectbox(key="x_scenario").set_value("Upload a YAML file").run()
+    at.file_uploader(key="x_upload").upload("mine.yaml", text, "application/x-yaml")
+    at.run()
+    assert_ok(at)
+    assert_shows(at, run_scenario(parse_scenario(text.decode(), "mine.yaml")))
 
 
 # ------------------------------------------------------------------ local authorities and presets

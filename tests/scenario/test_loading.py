@@ -197,3 +197,34 @@ def test_a_nested_step_dumps_with_its_type(tiny_dataset, lagged_step_type):
     text = dump_scenario(scenario)
     assert "step:\n    type: gap_fill\n    rate: 0.5" in text
     assert parse_scenario(text) == scenario
+
+
+# ---------------------------------------------------------------- extends in text (uploads)
+def test_text_extends_a_library_scenario_by_its_file_name():
+    from simulator.scenario.library import library_scenarios
+
+    path = library_scenarios()["income_tax_gap_fill_75"]
+    assert path.read_text().count("extends: status_quo.yaml") == 1
+    parsed = parse_scenario(path.read_text(), "upload.yaml")
+    assert parsed == load_scenario(path)
+    # without the suffix too; the reform's own keys win and name is not inherited
+    short = parse_scenario("extends: income_tax_gap_fill_75\nsteps:\n"
+                           "  - {type: gap_fill, rate: 0.5}\n", "mine.yaml")
+    assert short.name == "scenario" and short.steps[0].rate == 0.5
+    assert short.devolution == parsed.devolution and short.dataset == parsed.dataset
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("status_qou.yaml", "did you mean 'status_quo.yaml'?"),
+    ("../scenarios/status_quo.yaml", "is not a file of the scenario library"),
+    ("zzzz.yaml", "status_quo.yaml"),  # lists the library's files
+    ("''", "expected the file name of a library scenario"),
+])
+def test_text_extends_of_something_not_in_the_library_is_a_problem_with_its_line(value,
+                                                                                 expected):
+    text = f"name: mine\n# a comment\nextends: {value}\nsteps: []\n"
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(text, "upload.yaml")
+    [problem] = error.value.problems
+    assert (problem.file, problem.line, problem.path) == ("upload.yaml", 3, "extends")
+    assert expected in problem.message
