@@ -30,7 +30,8 @@ from typing import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..engine import EngineInputs, Result, System, TaxDevolution, devolved_revenue, simulate
+from ..engine import EngineInputs, Result, System, TaxDevolution, simulate
+from ..engine.devolution import devolve
 from ..engine.system import indicator_values, initial_state
 from ..errors import ConfigurationError
 from ..federation import Federation
@@ -100,8 +101,9 @@ class BGAIndexation(BaseModel):
         for tax, assignment in system.devolution.items():  # loop over taxes, never regions
             if assignment.share == 0:
                 continue
-            _, _, lost = devolved_revenue(inputs.codes, inputs.taxes, inputs.revenue,
-                                          inputs.tax_base, {tax: assignment})
+            # the centre's loss alone (devolved_revenue would also copy own revenue)
+            lost = devolve(inputs.codes, inputs.taxes, inputs.revenue, inputs.tax_base,
+                           {tax: assignment})[2]
             total = total + block_grant_adjustment(
                 self.method, lost, population, base_year=base, comparator=comparator,
                 resets=resets, reset_share=self.reset_share)
