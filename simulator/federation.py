@@ -24,6 +24,19 @@ from .errors import DataValidationError
 __all__ = ["Federation"]
 
 
+def year_labels(years: str | Iterable[str]) -> list:
+    """``years`` as a list: one year label, or an iterable of them.  Anything else
+    (a bare number, say) raises ``DataValidationError`` naming it."""
+    if isinstance(years, str):
+        return [years]
+    try:
+        return list(years)
+    except TypeError:
+        raise DataValidationError(
+            "year must be a year label as text (e.g. '2024-25') or a list of them",
+            year=str(years)) from None
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.array(array, dtype=float)  # own copy
     array.setflags(write=False)
@@ -227,7 +240,7 @@ class Federation:
 
     def select_years(self, years: str | Sequence[str]) -> "Federation":
         """The same federation restricted to some years (in the order given)."""
-        wanted = [years] if isinstance(years, str) else list(years)
+        wanted = year_labels(years)
         missing = [y for y in wanted if y not in self.years]
         if missing:
             raise DataValidationError(

@@ -186,6 +186,12 @@ def test_select_years_unknown_year_names_it_and_the_range():
     assert error.value.year == "2030-31"
 
 
+def test_a_year_that_is_not_a_label_or_a_list_is_a_data_error_naming_it():
+    with pytest.raises(DataValidationError, match="year label as text") as error:
+        build().select_years(2024)
+    assert error.value.year == "2024"
+
+
 def test_total_revenue_sums_taxes_in_whole_currency_units():
     federation = build()
     # 2024-25 region C: income_tax 200 + 2, vat 210 + 2 (GBP m)

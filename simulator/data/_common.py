@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..errors import ConfigurationError, DataValidationError
+from ..federation import year_labels
 
 __all__ = ["read_csv", "check_options", "check_choice", "check_single_year"]
 
@@ -41,7 +42,7 @@ def check_single_year(dataset: str, year: str | Sequence[str] | None, only: str)
     """A one-year dataset's ``year`` argument: None, ``only`` or a list holding only it."""
     if year is None:
         return
-    for y in ([year] if isinstance(year, str) else list(year)):
+    for y in year_labels(year):
         if str(y) != only:
             raise DataValidationError(f"year not in dataset {dataset!r} ({only} only)",
                                       year=str(y))

@@ -44,6 +44,8 @@ def test_datasets_refuse_unknown_years_and_options(dataset):
     assert load_federation(dataset, year=federation.years[0]) is federation
     with pytest.raises(DataValidationError):
         load_federation(dataset, year="1999-00")
+    with pytest.raises(DataValidationError, match="year label as text"):
+        load_federation(dataset, year=2024)
     with pytest.raises(ConfigurationError, match="unknown option"):
         load_federation(dataset, colour="red")
     assert (ROOT / "simulator" / "data" / dataset / "PROVENANCE.md").is_file()
