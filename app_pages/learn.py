@@ -187,6 +187,11 @@ with tab_mechanisms:
     table = presentation.learn_table(before, result.state, fed, measure)
     st.dataframe(presentation.number_style(table, table.columns[2:]).format(
         "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table")
-    st.plotly_chart(presentation.resources_figure(result, year), key="l_chart")
-    st.caption("Before: today's grant (the status quo). After: the tax devolved, the grant "
-               "adjusted, and the mechanism applied.")
+    st.caption("Resources after devolution, before the mechanism: the tax devolved and the "
+               "grant adjusted" + (", after the full gap-fill that runs first" if earlier else "")
+               + "; not today's settlement, which the chart's first bar shows.")
+    st.plotly_chart(presentation.resources_figure(
+        result, year, labels=("Today (status quo)", "After the mechanism")), key="l_chart")
+    st.caption(f"Resources per head by source ({cur} per head, {year}). Today (status quo): "
+               "today's grant, nothing devolved. After the mechanism: the tax devolved, the "
+               "grant adjusted, and the mechanism applied.")

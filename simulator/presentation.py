@@ -183,9 +183,13 @@ def resource_components(state: FiscalState, federation: Federation, year: str | 
 
 
 def resources_figure(result: Any, year: str | None = None, *, height: int | None = None,
-                     codes: Sequence[str] | None = None):
+                     codes: Sequence[str] | None = None,
+                     labels: tuple[str, str] = ("Before", "After")):
     """Horizontal bars per region, 'before' (baseline) and 'after' (the system),
     stacked by source of resources (block grant, own revenue, each transfer).
+
+    ``labels``: the names of the two bars (e.g. ``("Today (status quo)", "After
+    the mechanism")`` where "before" could be mistaken for another stage).
 
     ``codes``: only these regions, in this order from the top (e.g.
     :func:`extremes` of a dataset with hundreds of areas); default all."""
@@ -205,8 +209,8 @@ def resources_figure(result: Any, year: str | None = None, *, height: int | None
     colours = source_colours(sources)
     names = names[::-1]
     n = len(names)
-    # y is a two-level category axis: region, then Before/After
-    y = [[name for name in names for _ in (0, 1)], ["Before", "After"] * n]
+    # y is a two-level category axis: region, then Before/After (``labels``)
+    y = [[name for name in names for _ in (0, 1)], list(labels) * n]
     zero = np.zeros(n)
     traces = []
     for source in sources:
@@ -713,8 +717,10 @@ def learn_table(before: FiscalState, after: FiscalState, federation: Federation,
                 measure: str = "capacity") -> pd.DataFrame:
     """Per-region numbers around one step of a single-year run, per head.
 
-    The step's own transfer is the last one of ``after`` (none for a step
-    that only reweights the population).
+    ``before`` is the state after devolution and the block grant adjustment (and
+    any earlier step) but before the mechanism, not today's settlement; the
+    columns say so.  The step's own transfer is the last one of ``after`` (none
+    for a step that only reweights the population).
     """
     cur = federation.currency
     population = _row(before.population)
@@ -723,10 +729,11 @@ def learn_table(before: FiscalState, after: FiscalState, federation: Federation,
     return pd.DataFrame({
         "Region": federation.names,
         "Population (m)": population / 1e6,
-        f"Measure before ({cur}/head)": _row(before.measure(measure)) / population,
-        f"Transfer ({cur}/head)": transfer / population,
-        f"Resources before ({cur}/head)": _row(before.resources) / population,
-        f"Resources after ({cur}/head)": _row(after.resources) / population,
+        f"Measure before the mechanism ({cur}/head)": _row(before.measure(measure)) / population,
+        f"Transfer of the mechanism ({cur}/head)": transfer / population,
+        f"Resources after devolution, before the mechanism ({cur}/head)":
+            _row(before.resources) / population,
+        f"Resources after the mechanism ({cur}/head)": _row(after.resources) / population,
     })
 
 

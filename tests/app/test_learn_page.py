@@ -42,10 +42,10 @@ def test_each_mechanism_matches_the_engine(kind):
     assert_ok(at)
     assert at.selectbox(key="l_step").value == kind
     result = engine(kind)
-    table = frame_with(at, "Resources after (GBP/head)").set_index("Region")
+    table = frame_with(at, "Resources after the mechanism (GBP/head)").set_index("Region")
     truth = result.by_region().set_index("region")
     for region in truth.index:
-        assert table.loc[region, "Resources after (GBP/head)"] == pytest.approx(
+        assert table.loc[region, "Resources after the mechanism (GBP/head)"] == pytest.approx(
             truth.loc[region, "resources_per_head_gbp"])
     assert at.latex, "formulas are shown"
     assert at.get("plotly_chart")
@@ -116,3 +116,23 @@ def test_canada_formulas_carry_the_envelope(library):
     at = open_page("learn", system="canada_equalization_2025_26")
     latex = " ".join(l.value for l in at.latex)
     assert presentation.tex_money(26_170_000_000, "CAD") in latex
+
+
+def test_before_the_mechanism_and_today_are_named_apart():
+    """The table's stage before the mechanism (devolved, grant adjusted) is not the chart's
+    first bar (today's grant), and each says which it is."""
+    at = open_page("learn", mechanism="gap_fill")
+    assert_ok(at)
+    column = "Resources after devolution, before the mechanism (GBP/head)"
+    table = frame_with(at, column).set_index("Region")
+    result = engine("gap_fill")
+    devolved = simulator.run(result.federation, simulator.System(
+        devolution={"income_tax": 1.0}, block_grant="identifiable_expenditure",
+        need_index="need_index"))
+    for i, region in enumerate(result.federation.names):
+        assert table.loc[region, column] == pytest.approx(
+            devolved.resources_per_head.reshape(-1)[i])
+    assert not any(c.startswith("Resources before") for c in table.columns)
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert "Today (status quo)" in figure and "After the mechanism" in figure
+    assert '"Before"' not in figure
