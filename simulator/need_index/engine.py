@@ -71,10 +71,11 @@ def _england_la_with_regions(federation: Federation | None) -> Federation:
     the imputation groups of the composite."""
     from ..data import england_la
 
-    regions = england_la.load(nations="region")
     if federation is None:
-        return regions
-    lookup = dict(zip(regions.codes, regions.nations))
+        return england_la.load(nations="region")
+    # only the region of each code is needed, not the whole packaged federation
+    authorities = england_la.load_authorities()
+    lookup = dict(zip(authorities["code"], authorities["region_name"]))
     unknown = [c for c in federation.codes if c not in lookup]
     if unknown:
         raise DataValidationError("not an england_la authority code", region=unknown[0])
