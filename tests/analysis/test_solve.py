@@ -165,3 +165,18 @@ def test_cli_solve_usage_errors(capsys, argv, message):
 def test_solutions_are_finite(library):
     result = solve_min_share(library["statutory_guarantee_90"], 0.85)
     assert np.isfinite(result.value) and 0 < result.value < 1
+
+
+def test_min_share_on_a_static_projection_holds_in_every_projected_year(library):
+    """Solve runs a projection (static indexation) on its projected years, as run_scenario."""
+    base = library["income_tax_gap_fill_75"]
+    data = base.model_dump(exclude_unset=True)
+    data["projection"] = {"end_year": "2028-29", "growth": "fixed", "rate": 0.01, "window": 5,
+                          "overrides": {"TLI": 0.04}}
+    scenario = Scenario.model_validate(data)
+    result = solve_min_share(scenario, 0.84)
+    assert result.feasible and result.value is not None
+    at = run_scenario(variant(scenario, "steps[0].rate", result.value))
+    below = run_scenario(variant(scenario, "steps[0].rate", result.value - 1e-6))
+    assert len(at.federation.years) == 5  # the jump-off year and four projected
+    assert lowest_share(at) >= 0.84 > lowest_share(below)
