@@ -153,9 +153,15 @@ def shocked_inputs(federation: Federation, shocks: np.ndarray) -> EngineInputs:
         raise ConfigurationError(
             f"shocks must be (draws, {n_years}, {n_regions}) or (draws, {n_years}, {n_taxes}, "
             f"{n_regions}); got {shocks.shape}")
-    factor = np.exp(per_tax)
-    bases = {tax: base * np.broadcast_to(factor, (shocks.shape[0], n_years, n_taxes, n_regions))[
-        :, :, federation.taxes.index(tax), :] for tax, base in federation.tax_base.items()}
+    return scaled_inputs(federation, np.exp(per_tax))
+
+
+def scaled_inputs(federation: Federation, factor: np.ndarray) -> EngineInputs:
+    """Engine inputs with revenue times ``factor`` (``(..., Y, T, R)``, the tax axis
+    may be 1) and each tax base times its tax's factor; leading axes come first."""
+    full = np.broadcast_to(factor, factor.shape[:-3] + federation.revenue.shape)
+    bases = {tax: base * full[..., federation.taxes.index(tax), :]
+             for tax, base in federation.tax_base.items()}
     return EngineInputs(codes=federation.codes, taxes=federation.taxes,
                         population=federation.population, revenue=federation.revenue * factor,
                         tax_base=bases, indicators=dict(federation.indicators))

@@ -33,7 +33,7 @@ import pandas as pd
 from ..engine import EngineInputs, System
 from ..errors import ConfigurationError
 from ..federation import Federation
-from .monte_carlo import MonteCarloResult
+from .monte_carlo import MonteCarloResult, scaled_inputs
 from .settlement import BGAIndexation, simulate_over_time
 
 __all__ = ["own_shock_runs", "absorbed_share", "absorption_by_component", "volatility"]
@@ -74,11 +74,7 @@ def own_shock_runs(federation: Federation, system: System, *, shock: float = -0.
     eye = np.eye(n_regions)
     factor = 1.0 + (shock * eye[:, None, None, :] * tax_mask[None, None, :, None]
                     * in_window[None, :, None, None])                               # (S, Y, T, R)
-    bases = {tax: base * (1.0 + shock * eye[:, None, :] * in_window[None, :, None] * (tax in chosen))
-             for tax, base in federation.tax_base.items()}
-    shocked = EngineInputs(codes=federation.codes, taxes=federation.taxes,
-                           population=federation.population, revenue=federation.revenue * factor,
-                           tax_base=bases, indicators=dict(federation.indicators))
+    shocked = scaled_inputs(federation, factor)
     plain = EngineInputs.from_federation(federation)
     return (simulate_over_time(plain, system, federation.years, bga),
             simulate_over_time(shocked, system, federation.years, bga))
