@@ -100,13 +100,14 @@ def _resolve(name: str) -> Path:
     raise UsageError(f"{name}: file not found{hint}")
 
 
-def _out_path(out: str | None) -> Path | None:
+def _out_path(out: str | None, formats: tuple[str, ...] = OUTPUT_FORMATS) -> Path | None:
+    """``--out``'s path, checked: a known format and an existing folder."""
     if out is None:
         return None
     path = Path(out)
-    if path.suffix.lower() not in OUTPUT_FORMATS:
+    if path.suffix.lower() not in formats:
         raise UsageError(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; "
-                         f"use one of {', '.join(OUTPUT_FORMATS)}")
+                         f"use one of {', '.join(formats)}")
     if not path.parent.exists():
         raise UsageError(f"--out {out}: folder {str(path.parent)!r} does not exist")
     return path

@@ -90,7 +90,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _usage("give one or two --param options")
     if args.metric not in METRICS:
         raise _usage(f"--metric {args.metric}: known metrics: {', '.join(METRICS)}")
-    out = _sweep_out(args.out)
+    out = _cli()._out_path(args.out, SWEEP_OUTPUTS)
     html = _html_out(args.html, "--html")
     points = int(np.prod([len(g) for g in grids.values()]))
     show = args.progress if args.progress is not None else sys.stderr.isatty() and points >= 10_000
@@ -148,18 +148,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise _usage(f"--html {html}: cannot write: {error.strerror}") from None
         print(f"wrote {html}")
     return cli.OK
-
-
-def _sweep_out(out: str | None) -> Path | None:
-    if out is None:
-        return None
-    path = Path(out)
-    if path.suffix.lower() not in SWEEP_OUTPUTS:
-        raise _usage(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; use one "
-                     f"of {', '.join(SWEEP_OUTPUTS)}")
-    if not path.parent.exists():
-        raise _usage(f"--out {out}: folder {str(path.parent)!r} does not exist")
-    return path
 
 
 def _html_out(out: str | None, option: str) -> Path | None:

@@ -70,7 +70,7 @@ def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path = 
 def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict, SourceMap]:
     """``data`` merged over the library scenario its ``extends`` names."""
     from .library import library_dir
-    from .merge import NOT_INHERITED, deep_merge
+    from .merge import extend
 
     data = dict(data)
     extends = data.pop("extends")
@@ -96,13 +96,7 @@ def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict
         elif files:
             message += f": {', '.join(files)}"
         raise problem(message)
-    base, merged_source = read_scenario_data(folder / wanted)
-    for key in NOT_INHERITED:
-        base.pop(key, None)
-        merged_source.drop((key,))
-    merged = deep_merge(base, data, merged_source)
-    merged_source.update(source)
-    return merged, merged_source
+    return extend(*read_scenario_data(folder / wanted), data, source)
 
 
 def dump_scenario(scenario: Scenario) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from .errors import Problem, ScenarioError
 from .yaml_source import SourceMap, read_yaml
 
-__all__ = ["deep_merge", "read_scenario_data", "MAX_EXTENDS_DEPTH", "NOT_INHERITED"]
+__all__ = ["deep_merge", "extend", "read_scenario_data", "MAX_EXTENDS_DEPTH", "NOT_INHERITED"]
 
 MAX_EXTENDS_DEPTH = 8
 NOT_INHERITED = ("name", "description")
@@ -94,13 +94,19 @@ def read_scenario_data(path: str | Path, chain: tuple[Path, ...] = (),
         if close:
             message += f"; did you mean {close[0]!r}?"
         raise ScenarioError(Problem(message, **here))
-    base, merged_source = read_scenario_data(base_path, visited, names)
+    return extend(*read_scenario_data(base_path, visited, names), data, source)
+
+
+def extend(base: dict, base_source: SourceMap, diff: dict,
+           diff_source: SourceMap) -> tuple[dict, SourceMap]:
+    """``diff`` deep-merged over ``base`` (its name and description not inherited),
+    with the marks of both files (``diff``'s win)."""
     for key in NOT_INHERITED:
         base.pop(key, None)
-        merged_source.drop((key,))
-    merged = deep_merge(base, data, merged_source)
-    merged_source.update(source)
-    return merged, merged_source
+        base_source.drop((key,))
+    merged = deep_merge(base, diff, base_source)
+    base_source.update(diff_source)
+    return merged, base_source
 
 
 def _kind(value: Any) -> str:
