@@ -53,6 +53,24 @@ def federation(name: str, **options: str) -> simulator.Federation:
     return simulator.load_federation(name, **options)
 
 
+def federation_or_stop(name: str, **options: str) -> simulator.Federation:
+    """Every year of a dataset, or a clear message and the page stops there."""
+    try:
+        return federation(name, **options)
+    except USER_ERRORS as exc:
+        show_error(exc, "The dataset")
+        st.stop()
+
+
+def year_slider(key: str, years: list[str], default: str | None = None, container=st) -> str:
+    """The financial-year slider: seeded from the link's ``year`` once, and reset to
+    ``default`` (else the latest year) when the chosen year is not in ``years``."""
+    seed(key, "year", years)
+    if st.session_state.get(key) not in years:
+        st.session_state[key] = default if default in years else years[-1]
+    return container.select_slider("Financial year", years, key=key)
+
+
 @st.cache_resource(show_spinner=False)
 def federation_year(name: str, year: str, **options: str) -> simulator.Federation:
     """One year of a dataset (cached: each widget change reuses it)."""
@@ -247,8 +265,8 @@ def show_error(exc: BaseException, what: str = "This input") -> None:
 
 
 #: Errors a user can cause (bad file, bad option); shown as a message, never a traceback.
-#: yaml.YAMLError: the scenario reader lets a few reader errors (e.g. a NUL
-#: character) through as plain PyYAML errors.
+#: yaml.YAMLError: kept as a safety net; the scenario reader turns YAML errors
+#: (including characters YAML cannot hold) into ScenarioError problems.
 USER_ERRORS = (simulator.SimulatorError, ValidationError, ValueError, KeyError, yaml.YAMLError)
 
 

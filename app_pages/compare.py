@@ -42,16 +42,8 @@ if any(n not in names for n in st.session_state.get("c_scenarios", [])):
 st.session_state.setdefault("c_scenarios", names[:3])
 chosen = top[1].multiselect("Scenarios (two to four)", names, key="c_scenarios",
                             max_selections=4)
-try:
-    fed = app.federation(dataset)
-except app.USER_ERRORS as exc:
-    app.show_error(exc, "The dataset")
-    st.stop()
-years = list(fed.years)
-app.seed("c_year", "year", years)
-if st.session_state.get("c_year") not in years:
-    st.session_state["c_year"] = years[-1]
-year = top[2].select_slider("Financial year", years, key="c_year")
+fed = app.federation_or_stop(dataset)
+year = app.year_slider("c_year", list(fed.years), container=top[2])
 app.share(dataset=dataset, scenarios=",".join(chosen), year=year)
 
 if len(chosen) < 2:

@@ -20,17 +20,8 @@ for option, choices in app.DATASET_OPTIONS.get(dataset, {}).items():
                                key=f"data_{option}",
                                help="How North Sea oil and gas revenue is attributed to regions.")
 
-try:
-    fed = app.federation(dataset, **options)
-except app.USER_ERRORS as exc:
-    app.show_error(exc, "The dataset")
-    st.stop()
-
-years = list(fed.years)
-app.seed("data_year", "year", years)
-if st.session_state.get("data_year") not in years:
-    st.session_state["data_year"] = years[-1]
-year = st.select_slider("Financial year", years, key="data_year")
+fed = app.federation_or_stop(dataset, **options)
+year = app.year_slider("data_year", list(fed.years))
 app.share(dataset=dataset, year=year, **options)
 
 one_year = app.federation_year(dataset, year, **options)

@@ -75,16 +75,9 @@ with st.sidebar:
                                     else values[0])
         options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
                                    horizontal=True)
-    try:
-        fed = app.federation(dataset, **options)
-    except app.USER_ERRORS as exc:
-        app.show_error(exc, "The dataset")
-        st.stop()
-    years = list(fed.years)
-    app.seed("x_year", "year", years)
-    own_year = base.years[-1] if base.years else None
-    st.session_state.setdefault("x_year", own_year if own_year in years else years[-1])
-    year = st.select_slider("Financial year", years, key="x_year")
+    fed = app.federation_or_stop(dataset, **options)
+    year = app.year_slider("x_year", list(fed.years),
+                           default=base.years[-1] if base.years else None)
 
 # ------------------------------------------------------------------ key options
 own = presentation.key_options(base)
