@@ -23,8 +23,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .federation import Federation
-from .state import FiscalState
+from ..federation import Federation
+from ..state import FiscalState
 
 __all__ = [
     # palette and labels
@@ -274,7 +274,7 @@ def system_table(summaries: Mapping[str, pd.DataFrame], currency: str, year: str
     """System figures of several runs side by side: one row per metric of
     ``Result.summary()``, indexed by its column name, with a readable
     ``Measure`` (unit and year) and one column per run."""
-    from .scenario.running import metric_label
+    from ..scenario.running import metric_label
 
     columns = {}
     for name, summary in summaries.items():
@@ -494,7 +494,7 @@ def key_options(system: Any) -> dict[str, Any]:
     _, step = _first(system.steps, EQUALISING_TYPES)
     standard = getattr(step, "standard", None)
     _, guarantee = _first(system.steps, (GUARANTEE_TYPE,))
-    from .steps import STEP_TYPES
+    from ..steps import STEP_TYPES
 
     defaults = STEP_TYPES[GUARANTEE_TYPE].model_fields if GUARANTEE_TYPE in STEP_TYPES else {}
     default = {k: defaults[k].default for k in ("floor_index", "target_index") if k in defaults}
@@ -547,7 +547,7 @@ def with_key_options(system: Any, *, devolution: Mapping[str, float] | None = No
             update["standard"] = _rebuild(step.standard, fraction=standard_fraction)
         steps[index] = _rebuild(step, **update)
     elif rate:
-        from .steps import GapFill
+        from ..steps import GapFill
 
         steps.insert(0, GapFill(rate=rate, standard={"fraction": standard_fraction or 1.0}))
     if guarantee is not None:
@@ -557,7 +557,7 @@ def with_key_options(system: Any, *, devolution: Mapping[str, float] | None = No
         else:
             update = {} if floor_index is None else {"floor_index": floor_index}
             if step is None:
-                from .steps import STEP_TYPES
+                from ..steps import STEP_TYPES
 
                 steps.append(STEP_TYPES[GUARANTEE_TYPE].model_validate(update))
             else:
@@ -886,7 +886,7 @@ def explain_step(step: Any, before: FiscalState, after: FiscalState, federation:
 def result_tables(result: Any) -> dict[str, pd.DataFrame]:
     """The tables of a run, for download: ``regions`` (``by_region``),
     ``summary`` and, when something is devolved, ``marginal_rates``."""
-    from .errors import SimulatorError
+    from ..errors import SimulatorError
 
     tables = {"regions": result.by_region(), "summary": result.summary()}
     try:
@@ -1385,7 +1385,7 @@ def with_contribution_step(scenario: Any) -> tuple[Any, bool]:
     change for the self-financing solver, not a result."""
     if any(getattr(s, "type", None) == "horizontal_funding" for s in scenario.steps):
         return scenario, False
-    from .steps import STEP_TYPES
+    from ..steps import STEP_TYPES
 
     step = STEP_TYPES["horizontal_funding"](label="Contribution of strong regions")
     return scenario.model_copy(update={"steps": [*scenario.steps, step]}), True
