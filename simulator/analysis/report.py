@@ -407,3 +407,15 @@ caption{caption-side:bottom;text-align:left;color:#666;font-size:.85em;padding-t
 .meta,.note{color:#555;font-size:.9em}.lead{font-size:1.1em}
 pre.doc{background:#f5f5f5;padding:.8em;white-space:pre-wrap;font-size:.85em}
 """
+
+
+# ---------------------------------------------------------------- regional impact assessment
+# (a section of its own, kept apart from the rest of the report: see simulator/analysis/impact.py)
+def impact_section(impact) -> str:
+    """A regional impact assessment of a national policy (an
+    :class:`simulator.analysis.impact.Impact`) as an HTML section of the annual
+    report: effect per region in currency m, per head, as an index (UK = 100) and
+    as a share of GDHI per head, with the method and source."""
+    from .impact import impact_html
+
+    return impact_html(impact)
