@@ -8,6 +8,8 @@
     fiscalsim sweep FILE --param PATH=GRID          metrics over a grid of one or two parameters
     fiscalsim solve FILE --target min-share=0.9     solve for a target (also self-financing, budget=M)
     fiscalsim report FILE --out report.html         the annual report (self-contained HTML)
+    fiscalsim taxes [--years A:B] [--weight K=W]    which taxes suit devolution (ranked table)
+    fiscalsim impact --tax vat --yield-change 5     regional impact of a national policy
 
 FILE may also name a library scenario (``fiscalsim run status_quo``).
 Exit codes: 0 ok, 1 findings (an invalid scenario or one that cannot run),
@@ -430,6 +432,9 @@ def _parser() -> argparse.ArgumentParser:
     from .analysis.commands import add_commands  # sweep, solve, report
 
     add_commands(add, sys.modules[__name__])
+    from .analysis.policy_commands import add_policy_commands  # taxes, impact
+
+    add_policy_commands(add, sys.modules[__name__])
     return parser
 
 
