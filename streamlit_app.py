@@ -17,6 +17,7 @@ PAGES = [
     st.Page("app_pages/need_index.py", title="Need index", icon=":material/hexagon:",
             url_path="need_index"),
     st.Page("app_pages/targets.py", title="Targets", icon=":material/target:"),
+    st.Page("app_pages/taxes.py", title="Taxes", icon=":material/account_balance:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",
             url_path="editor"),

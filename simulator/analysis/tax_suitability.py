@@ -45,7 +45,7 @@ matter); taxes are ranked by score, ties by name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Mapping, Sequence
 
 import numpy as np
@@ -411,6 +411,10 @@ class Suitability:
     @property
     def years(self) -> tuple[str, ...]:
         return self.federation.years
+
+    def with_weights(self, weights: Mapping[str, float] | None) -> "Suitability":
+        """The same criteria ranked with other weights (nothing recomputed)."""
+        return replace(self, weights=check_weights(weights))
 
     def table(self) -> pd.DataFrame:
         """Raw values with ``score`` and ``rank``, best first."""
