@@ -152,7 +152,21 @@ def tax_change(federation: Federation, tax: str, yield_change: float, *,
     method = (f"Each region's change in tax paid is its {year} revenue from {tax} times "
               f"((1 + {p:g}) ** (1 - {epsilon:g}) - 1); the effect on the region is minus that "
               "(residents pay it). It assumes the change scales every region's yield alike.")
+    method += _devolved_caveat(tax)
     return _impact(federation, index, effect, title, method, federation.source)
+
+
+def _devolved_caveat(tax: str) -> str:
+    """A sentence naming the parts of a family already set by devolved or local
+    governments (a UK change does not reach them), or nothing."""
+    from .tax_suitability import DEVOLVED
+
+    powers = [p for p in DEVOLVED if p.family == tax and p.status == "in force"]
+    if not powers or tax == "other":
+        return ""
+    parts = "; ".join(f"{p.tax} ({p.where})" for p in powers)
+    return (f" Caution: parts of this family are set by devolved or local governments ({parts}); "
+            "a UK change does not reach them, so the effect there is overstated.")
 
 
 def spending_change(federation: Federation, function: str, amount_m: float, *,

@@ -100,3 +100,9 @@ def test_report_section_shows_the_numbers():
     result = impact.tax_change(small(), "a", 0.1, year="y0")
     text = impact_section(result)
     assert "Regional impact" in text and "-3.0" in text and "GDHI per head of y0" in text
+
+
+def test_a_family_already_devolved_carries_a_caution():
+    fed = simulator.load_federation("uk_itl1")
+    assert "Scottish income tax (Scotland)" in impact.tax_change(fed, "income_tax", 0.01).method
+    assert "Caution" not in impact.tax_change(fed, "vat", 0.05).method
