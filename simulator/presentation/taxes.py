@@ -141,7 +141,7 @@ def impact_figure(impact: Any, *, height: int | None = None):
         hovertemplate="%{y}: %{x:+,.2f} " + impact.currency + " per head<extra></extra>"))
     fig.add_vline(x=impact.uk_effect_per_head, line_dash="dot",
                   annotation_text=f"UK {impact.uk_effect_per_head:+,.2f}")
-    fig.update_layout(title=f"{impact.title}: effect per head ({impact.currency}, {impact.year})",
+    fig.update_layout(title=f"{impact.title}: effect per head ({impact.currency})",
                       xaxis_title=f"{impact.currency} per head, {impact.year} (+ gain, - loss)",
                       yaxis={"autorange": "reversed"}, height=height or 420,
                       margin={"l": 10, "r": 10, "t": 60, "b": 40})
