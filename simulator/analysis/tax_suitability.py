@@ -353,12 +353,15 @@ def normalise(values: np.ndarray, better: Sequence[Better]) -> np.ndarray:
     """Min-max scores in [0, 1] across taxes, 1 = most suitable.
 
     ``values`` ``(taxes, criteria)``; ``better`` per criterion.  NaN scores 0; a
-    criterion equal for every tax (with a value) scores 1.
+    criterion equal for every tax (with a value; within 1e-9 relative) scores 1.
     """
     values = np.asarray(values, float)
     low, high = np.nanmin(np.where(np.isnan(values), np.inf, values), 0), \
         np.nanmax(np.where(np.isnan(values), -np.inf, values), 0)
+    # a span within rounding of the values (1e-9 relative) is a tie: the finite-difference
+    # marginal rates, for one, carry noise of that order
     span = high - low
+    span = np.where(span > 1e-9 * np.maximum(np.abs(low), np.abs(high)), span, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = np.where(span > 0, (values - low) / np.where(span > 0, span, 1.0), 1.0)
     lower = np.array([b == "lower" for b in better])
@@ -488,7 +491,8 @@ def suitability(federation: Federation, *, weights: Mapping[str, float] | None =
         if tax not in federation.taxes:
             raise ConfigurationError(f"mobility given for unknown tax {tax!r}; known: "
                                      f"{', '.join(federation.taxes)}")
-        if isinstance(value, bool) or not np.isfinite(value) or not 0 <= value <= 5:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) \
+                or not np.isfinite(value) or not 0 <= value <= 5:
             raise ConfigurationError(f"mobility of {tax!r} must be an elasticity 0..5, got "
                                      f"{value!r}")
         elasticity[tax] = float(value)

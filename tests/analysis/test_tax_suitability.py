@@ -124,7 +124,7 @@ def test_bad_weights_and_too_few_years():
 @st.composite
 def federations(draw):
     n_regions = draw(st.integers(2, 6))
-    n_years = draw(st.integers(3, 5))
+    n_years = draw(st.integers(3, 6))
     money = st.floats(1.0, 100.0, allow_nan=False, allow_infinity=False)
     revenue = np.array(draw(st.lists(money, min_size=n_years * 3 * n_regions,
                                      max_size=n_years * 3 * n_regions))).reshape(
@@ -136,6 +136,9 @@ def federations(draw):
                       years=[f"y{i}" for i in range(n_years)],
                       population=np.tile(people, (n_years, 1)) * M,
                       taxes=["income_tax", "vat", "council_tax"], revenue=revenue)
+
+
+checked: list[int] = []  # examples whose scores were compared (not near-tied)
 
 
 @settings(max_examples=25, deadline=None)
@@ -151,7 +154,12 @@ def test_table_does_not_depend_on_region_order(fed, seed):
     np.testing.assert_allclose(one.values.to_numpy(), two.values.to_numpy(), rtol=1e-7,
                                atol=1e-9, equal_nan=True)
     first, second = one.table(), two.table()
-    assert first["score"].to_numpy() == pytest.approx(second["score"].to_numpy(), abs=1e-9)
+    values = np.ma.masked_invalid(one.values.to_numpy())
+    span = (values.max(0) - values.min(0)).filled(0.0)
+    scale = np.abs(values).max(0).filled(0.0)
+    if ((span <= 1e-9 * scale) | (span > 1e-5 * scale)).all():  # no criterion ill-conditioned
+        checked.append(1)
+        assert first["score"].to_numpy() == pytest.approx(second["score"].to_numpy(), abs=1e-6)
     gaps = np.diff(first["score"].to_numpy())
     if (np.abs(gaps) > 1e-6).all():  # no near-tie: the same order
         assert list(first.index) == list(second.index)
@@ -188,3 +196,10 @@ def test_uk_table_covers_every_family_and_states_its_deflator():
     # names a family of the dataset
     assert all(t in ts.MOBILITY for t in fed.taxes)
     assert {p.family for p in ts.DEVOLVED} <= set(fed.taxes)
+
+
+def test_region_order_property_compared_scores():
+    """The property above compared the scores in most examples (not only the values)."""
+    if not checked:
+        pytest.skip("run together with test_table_does_not_depend_on_region_order")
+    assert len(checked) >= 10
