@@ -33,18 +33,27 @@ with st.sidebar:
     st.caption("How much each criterion counts (0 = ignored); only the ratios matter.")
     weights = {c.key: st.slider(c.label, 0.0, 3.0, float(c.weight), 0.25,
                                 key=f"taxes_w_{c.key}", help=c.method) for c in suit.CRITERIA}
+    with st.expander("Mobility of each base (elasticities)"):
+        st.caption("The documented elasticity of a region's base to its own rate; mostly "
+                   "judgements (sources in the table below the chart).")
+        mobility = {t: st.number_input(draw.label(t), 0.0, 5.0, float(m.elasticity), 0.05,
+                                       key=f"taxes_m_{t}")
+                    for t, m in suit.MOBILITY.items() if t in fed.taxes}
 app.share(north_sea=north_sea)
+changed = tuple(sorted((t, e) for t, e in mobility.items() if e != suit.MOBILITY[t].elasticity))
 
 chosen = years[years.index(first):years.index(last) + 1]
 
 
-@st.cache_resource(show_spinner="Scoring the taxes...")
-def scored(north_sea: str, chosen: tuple[str, ...]) -> suit.Suitability:
-    return suit.suitability(app.federation(DATASET, north_sea=north_sea).select_years(list(chosen)))
+@st.cache_resource(show_spinner="Scoring the taxes...", max_entries=32)
+def scored(north_sea: str, chosen: tuple[str, ...],
+           mobility: tuple[tuple[str, float], ...]) -> suit.Suitability:
+    federation = app.federation(DATASET, north_sea=north_sea).select_years(list(chosen))
+    return suit.suitability(federation, mobility=dict(mobility))
 
 
 try:
-    result = scored(north_sea, tuple(chosen)).with_weights(weights)
+    result = scored(north_sea, tuple(chosen), changed).with_weights(weights)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The suitability table")
     st.stop()
@@ -68,7 +77,7 @@ with st.expander("How each criterion is measured"):
                 "(n/a) scores 0. The score is the weighted mean of the normalised criteria.")
     st.dataframe(draw.methods_frame(result.weights), hide_index=True, key="taxes_methods")
 with st.expander("Mobility of each base: the elasticities and their sources"):
-    st.dataframe(draw.mobility_frame(), hide_index=True, key="taxes_mobility")
+    st.dataframe(draw.mobility_frame(mobility), hide_index=True, key="taxes_mobility")
 with st.expander("Already devolved somewhere in the UK: powers and legal references"):
     st.dataframe(draw.devolved_frame(), hide_index=True, key="taxes_devolved")
 

@@ -7,7 +7,7 @@ import simulator
 from app_helpers import assert_ok, frame_with, open_page
 from simulator.analysis.impact import spending_change, tax_change
 from simulator.analysis.tax_suitability import CRITERIA, suitability
-from simulator.presentation.taxes import criterion_column
+from simulator.presentation.taxes import criterion_column, label
 
 
 def api_table(years=None, **weights):
@@ -33,7 +33,9 @@ def test_default_table_is_the_api_table():
     assert_ok(at)
     assert_same(frame_with(at, "Score (0-1)"), api_table())
     assert any("Deflator: UK whole-economy GVA implied deflator" in c.value for c in at.caption)
-    assert len(at.expander) == 3  # methods, mobility, devolved powers
+    labels = [e.label for e in at.expander]
+    assert any("How each criterion is measured" in x for x in labels)
+    assert any("legal references" in x for x in labels)
 
 
 def test_weights_and_years_change_the_ranking_as_the_api_does():
@@ -74,3 +76,14 @@ def test_impact_section_shows_the_api_numbers():
     shown = frame_with(at, "Index (UK = 100)")
     assert shown[f"Per head (GBP, {year})"].to_numpy() == pytest.approx(
         truth["effect_per_head_gbp"].to_numpy())
+
+
+def test_mobility_judgement_changes_the_table_as_the_api_does():
+    at = open_page("taxes")
+    at.number_input(key="taxes_m_council_tax").set_value(1.5).run()
+    assert_ok(at)
+    truth = suitability(simulator.load_federation("uk_itl1"),
+                        mobility={"council_tax": 1.5}).table()
+    shown = frame_with(at, "Score (0-1)")
+    assert_same(shown, truth)
+    assert shown.set_index("Tax").loc[label("council_tax"), criterion_column(CRITERIA[8])] == 1.5
