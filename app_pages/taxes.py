@@ -8,6 +8,7 @@ from simulator.analysis import impact as impacts
 from simulator.analysis import tax_suitability as suit
 from simulator.data import uk_itl1
 from simulator.data.uk_national import functions
+from simulator import presentation
 from simulator.presentation import taxes as draw
 
 st.title("Taxes: which suit devolution?")
@@ -62,6 +63,7 @@ st.subheader(f"Suitability for devolution, {chosen[0]} to {chosen[-1]}")
 st.plotly_chart(draw.suitability_heatmap(result), key="taxes_heatmap")
 table = draw.suitability_frame(result)
 st.dataframe(table.drop(columns="tax"), hide_index=True, key="taxes_table",
+             height=presentation.table_height(len(table)),
              column_config={col: st.column_config.NumberColumn(format="%.3f")
                             for col in table.columns if col not in ("Rank", "tax", "Tax")})
 st.caption(f"Values over {chosen[0]} to {chosen[-1]} ({len(chosen)} years). Deflator: "

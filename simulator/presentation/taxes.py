@@ -77,10 +77,11 @@ def suitability_heatmap(result: Any, *, height: int | None = None):
         hovertemplate="%{y}<br>%{x}: %{text}<br>normalised score %{z:.2f}<extra></extra>"))
     years = result.years
     fig.update_layout(
-        title=f"Suitability for devolution, {years[0]} to {years[-1]} (colour: score 0-1 "
-              "across taxes; text: the value)",
+        title={"text": f"Suitability for devolution, {years[0]} to {years[-1]}<br><sup>colour: "
+                       "each criterion's score 0-1 across taxes (1 = most suitable); text: its "
+                       "value</sup>", "y": 0.96, "yanchor": "top"},
         yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": -30},
-        height=height or 90 + 34 * len(rows) + 120, margin={"l": 10, "r": 10, "t": 150, "b": 10})
+        height=height or 34 * len(rows) + 210, margin={"l": 10, "r": 10, "t": 180, "b": 10})
     return fig
 
 
