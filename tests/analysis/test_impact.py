@@ -106,3 +106,34 @@ def test_a_family_already_devolved_carries_a_caution():
     fed = simulator.load_federation("uk_itl1")
     assert "Scottish income tax (Scotland)" in impact.tax_change(fed, "income_tax", 0.01).method
     assert "Caution" not in impact.tax_change(fed, "vat", 0.05).method
+
+
+# ------------------------------------------------------------------ properties
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None)
+@given(revenue=st.lists(st.floats(0.0, 1e5), min_size=2, max_size=30),
+       change=st.floats(-0.9, 2.0), elasticity=st.floats(0.0, 3.0))
+def test_tax_effects_add_up_and_follow_each_region(revenue, change, elasticity):
+    revenue = np.array(revenue)
+    effect = impact.tax_effect(revenue, change, elasticity)
+    factor = (1 + change) ** (1 - elasticity) - 1
+    assert effect.sum() == pytest.approx(-revenue.sum() * factor, rel=1e-9, abs=1e-6)
+    order = np.random.default_rng(len(revenue)).permutation(len(revenue))
+    assert impact.tax_effect(revenue[order], change, elasticity) == pytest.approx(effect[order])
+    # a rise never helps a region, a cut never hurts one, when the base responds less than 1
+    if elasticity < 1:
+        assert (np.sign(effect) * np.sign(change) <= 0).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(spending=st.lists(st.floats(0.1, 1e5), min_size=2, max_size=30),
+       amount=st.floats(-1e5, 1e5))
+def test_spending_effects_add_up_to_the_amount(spending, amount):
+    spending = np.array(spending)
+    effect = impact.spending_effect(spending, amount)
+    assert effect.sum() == pytest.approx(amount, rel=1e-9, abs=1e-6)
+    # a region with more spending on the function gets more of the change
+    order = np.argsort(spending)
+    assert (np.diff(effect[order] * np.sign(amount)) >= -1e-9 * abs(amount)).all()
