@@ -4,7 +4,6 @@ the published totals they must agree with."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import simulator
