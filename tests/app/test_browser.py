@@ -45,6 +45,7 @@ PAGES = {
     "learn_real_systems": ("learn?system=canada_equalization_2025_26", ".js-plotly-plot"),
     "editor": ("editor", "textarea"),
     "data": ("data", ".js-plotly-plot"),
+    "taxes": ("taxes", ".js-plotly-plot"),
 }
 #: maps whose regions must all be drawn: screenshot name -> least number of areas
 MAPS = {"explore": 12, "explore_local_authorities": 296, "need_index": 296,
