@@ -38,7 +38,8 @@ def _pairs(items: list[str] | None, option: str) -> dict[str, float]:
                 raise ValueError
             out[key.strip()] = float(value)
         except ValueError:
-            raise _cli().UsageError(f"{option} {item}: use NAME=NUMBER, e.g. mobility=2") from None
+            example = "mobility=2" if option == "--weight" else "vat=0.5"
+            raise _cli().UsageError(f"{option} {item}: use NAME=NUMBER, e.g. {example}") from None
     return out
 
 
