@@ -37,7 +37,7 @@ class Barnett(Step):
     """Roll the devolved nations' block grants forward with the Barnett formula.
 
     The first year of the run fixes each nation's grant ``G_i,0`` (its block
-    grant in the state). Each later year the change in English comparable
+    grant in the state; a one-year run therefore changes nothing). Each later year the change in English comparable
     spending passes on as a consequential (HM Treasury, Statement of Funding
     Policy)::
 
@@ -80,9 +80,9 @@ class Barnett(Step):
 
     def apply(self, state: FiscalState) -> FiscalState:
         shape = state.shape
-        if len(shape) < 2 or shape[-2] < 2:
-            raise ConfigurationError("a barnett step needs a run of two or more years (years "
-                                     "on axis -2): the first year fixes the grant")
+        if len(shape) < 2:
+            raise ConfigurationError("a barnett step needs a run with a year axis (axis -2): "
+                                     "the first year fixes the grant")
         codes = np.asarray(state.codes)
         nation_codes = np.asarray(list(self.nations))
         unknown = nation_codes[~np.isin(nation_codes, codes)]
