@@ -264,9 +264,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     cli = _cli()
     out = _html_out(args.out, "--out")
     scenario = _scenario(args.file)
-    benchmarks = [
-        Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True),
-        Benchmark(DEFAULT_BENCHMARKS[1].name, "min_index", args.min_index, False)]
+    # the scenario's benchmarks (or the defaults), with a flag given replacing the
+    # default of the same measure or adding to the scenario's
+    flags = [Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True)
+             if args.max_min_ratio is not None else None,
+             Benchmark(DEFAULT_BENCHMARKS[1].name, "min_index", args.min_index, False)
+             if args.min_index is not None else None]
+    if scenario.benchmarks:
+        benchmarks = list(scenario.benchmarks) + [f for f in flags if f is not None]
+    else:
+        benchmarks = [f if f is not None else d for f, d in zip(flags, DEFAULT_BENCHMARKS)]
     try:
         text = build_report(scenario, years=args.years, benchmarks=benchmarks)
     except ConfigurationError as error:
@@ -329,7 +336,9 @@ def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> N
     sub.add_argument("--out", required=True, metavar="F", help="the HTML file to write")
     sub.add_argument("--years", metavar="FIRST:LAST", help="years for the path (default: the "
                      "scenario's), e.g. 2019-20:2024-25")
-    sub.add_argument("--max-min-ratio", type=float, default=1.5, metavar="X",
-                     help="benchmark: highest / lowest resources per head at most X (1.5)")
-    sub.add_argument("--min-index", type=float, default=90.0, metavar="X",
-                     help="benchmark: lowest region at least X%% of average (90)")
+    sub.add_argument("--max-min-ratio", type=float, default=None, metavar="X",
+                     help="benchmark: highest / lowest resources per head at most X (default "
+                     "1.5 unless the scenario declares benchmarks)")
+    sub.add_argument("--min-index", type=float, default=None, metavar="X",
+                     help="benchmark: lowest region at least X%% of average (default 90 unless "
+                     "the scenario declares benchmarks)")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..benchmarks import MEASURES, BenchmarkCheck, evaluate, format_value, met
 from ..engine import Result
 from ..errors import ConfigurationError
 from ..scenario import Scenario
@@ -41,42 +42,57 @@ BEFORE, AFTER = "#999999", "#0072B2"
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A target for regional disparity of resources per head.
+    """A target for regional disparity of resources per head (the CLI's flags).
 
-    ``metric``: ``max_min_ratio`` (highest / lowest per head), ``min_index``
-    (lowest region as % of the population-weighted average), ``gini``;
-    ``at_most`` True when the value must not exceed ``target``.
+    ``metric``: a fiscal measure of :data:`simulator.benchmarks.MEASURES`
+    (``max_min_ratio``, ``min_index``, ``gini``); ``at_most`` True when the value
+    must not exceed ``target``; ``tolerance`` the margin within which it counts as
+    met (None: the measure's default). A scenario's ``benchmarks:`` section gives
+    the same and more (outcome measures, years).
     """
 
     name: str
     metric: str
     target: float
     at_most: bool
+    tolerance: float | None = None
+
+    def check(self) -> BenchmarkCheck:
+        return BenchmarkCheck(self.name, self.metric, self.target,
+                              "at_most" if self.at_most else "at_least", self.tolerance)
 
     def value(self, per_head: np.ndarray, population: np.ndarray) -> np.ndarray:
         """The benchmark's measure per year ``(Y,)``."""
-        if self.metric == "max_min_ratio":
-            return metrics.max_min_ratio(per_head, population)
-        if self.metric == "gini":
-            return metrics.gini(per_head, population)
-        if self.metric == "min_index":
-            average = metrics.weighted_mean(per_head, population)[..., None]
-            return 100.0 * (per_head / average).min(axis=-1)
-        raise ConfigurationError(f"unknown benchmark metric {self.metric!r}; known: "
-                                 "max_min_ratio, min_index, gini")
+        spec = MEASURES.get(self.metric)
+        if spec is None or spec.kind != "fiscal":
+            raise ConfigurationError(f"unknown benchmark metric {self.metric!r}; known: "
+                                     + ", ".join(k for k, m in MEASURES.items()
+                                                 if m.kind == "fiscal"))
+        return spec.compute(per_head, population, None)
 
     def met(self, value: np.ndarray) -> np.ndarray:
-        return value <= self.target if self.at_most else value >= self.target
+        check = self.check()
+        return met(value, self.target, check.how, check.tol)
 
     @property
     def text(self) -> str:
-        return f"{'at most' if self.at_most else 'at least'} {self.target:g}"
+        return self.check().text
 
 
 DEFAULT_BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("Highest / lowest resources per head", "max_min_ratio", 1.5, True),
     Benchmark("Lowest resources per head, index (average = 100)", "min_index", 90.0, False),
 )
+
+
+def _checks(benchmarks) -> list[BenchmarkCheck]:
+    out = []
+    for bench in benchmarks:
+        if isinstance(bench, BenchmarkCheck):
+            out.append(bench)
+        else:  # Benchmark or a scenario's BenchmarkSpec
+            out.append(bench.check())
+    return out
 
 
 def year_list(spec: str | Sequence[str] | None, available: Sequence[str]) -> list[str] | None:
@@ -139,37 +155,28 @@ def _figure(fig, source: str) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
-def benchmark_table(result: Result, benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS
+def benchmark_table(result: Result, benchmarks: Sequence[Any] = DEFAULT_BENCHMARKS
                     ) -> pd.DataFrame:
-    """One row per benchmark and year: target, baseline and reform values, met or not."""
-    fed = result.federation
-    shape = (len(fed.years), fed.n_regions)
-    population = np.broadcast_to(result.state.population, shape)
-    after = np.broadcast_to(result.state.resources, shape) / population
-    base_population = np.broadcast_to(result.baseline.population, shape)
-    before = np.broadcast_to(result.baseline.resources, shape) / base_population
-    rows = []
-    for bench in benchmarks:
-        value_before = bench.value(before, base_population)
-        value_after = bench.value(after, population)
-        for y, year in enumerate(fed.years):
-            rows.append({"benchmark": bench.name, "target": bench.text, "year": year,
-                         "baseline": float(value_before[y]), "reform": float(value_after[y]),
-                         "met_baseline": bool(bench.met(value_before[y])),
-                         "met": bool(bench.met(value_after[y]))})
-    return pd.DataFrame(rows)
+    """One row per benchmark and year (or outcome vintage): target (text), tolerance,
+    baseline and reform values, met or not within the tolerance, and the gap
+    (:func:`simulator.benchmarks.evaluate`)."""
+    table = evaluate(result, _checks(benchmarks))
+    return table.assign(target_value=table["target"], target=table["target_text"],
+                        reform=table["value"])
 
 
 # ------------------------------------------------------------------ report
 def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None,
-                 benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS,
+                 benchmarks: Sequence[Any] | None = None,
                  title: str | None = None) -> str:
     """The scenario's annual report as one self-contained HTML page (a string).
 
     Args:
         years: years for the path (``"2019-20:2024-25"``, a list); default the
             scenario's years.
-        benchmarks: disparity targets shown as met or not.
+        benchmarks: targets shown as met or not (:class:`Benchmark`, a scenario's
+            ``BenchmarkSpec`` or :class:`simulator.benchmarks.BenchmarkCheck`); default
+            the scenario's ``benchmarks:``, or :data:`DEFAULT_BENCHMARKS` if it has none.
         title: page title (default: the scenario's name).
     """
     import plotly.graph_objects as go
@@ -208,7 +215,10 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     span = last if len(fed.years) == 1 else f"{fed.years[0]} to {last}"
     add(f"<p class=meta>Dataset <b>{_e(fed.name)}</b>, {_e(span)}; {fed.n_regions} regions; "
         f"money in {cur} (per head: {cur} per person; totals: {cur} million a year). "
-        f"Generated by fiscalsim on {date.today().isoformat()}.</p>")
+        f"Generated by fiscalsim {_e(fiscalsim_version())} on {date.today().isoformat()}.</p>")
+    add(f"<p class=meta>Data edition: {_e(data_edition(fed))}. The resolved scenario is "
+        "embedded at the end of this page (<a href=\"#reproduce\">Reproduce this report</a>), "
+        "so the report can be re-run from itself.</p>")
     add(f"<p class=meta>Source: {_e(source)}</p>")
     if projection is not None:
         add(f"<p class=meta>Projection: {_e(projection[1])}. Projected years are "
@@ -222,14 +232,40 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
                f"Source: {source}"))
 
     # ---- benchmarks
+    if benchmarks is None:
+        benchmarks = list(scenario.benchmarks) or list(DEFAULT_BENCHMARKS)
     bench = benchmark_table(result, benchmarks)
+    fiscal = bench[bench["kind"] == "fiscal"]
+    outcome = bench[bench["kind"] == "outcome"]
     add("<h2 id=benchmarks>Benchmarks for regional disparity</h2>")
+    source_note = ("declared in the scenario (<code>benchmarks:</code>)" if scenario.benchmarks
+                   and benchmarks == list(scenario.benchmarks) else "the report's defaults")
     add("<p>Targets for the spread of resources per head between regions (population-weighted "
-        "average = 100). Each is checked for the baseline and for this scenario.</p>")
-    add(_table(["Benchmark", "Target", "Year", "Baseline", "Met (baseline)", "This scenario", "Met"],
-               [[r.benchmark, r.target, r.year, f"{r.baseline:.3f}",
-                 "yes" if r.met_baseline else "no", f"{r.reform:.3f}", "yes" if r.met else "NO"]
-                for r in bench.itertuples()], numeric_from=3, css="bench"))
+        f"average = 100), {source_note}. Each is checked for the baseline and for this "
+        "scenario; a target counts as met within its stated tolerance, and values are shown "
+        "at the precision compared. The gap is how far the value falls short of the target "
+        "(0 when met).</p>")
+    add(_table(["Benchmark", "Target", "Year", "Baseline", "Met (baseline)", "This scenario",
+                "Met", "Gap"],
+               [[r.benchmark, r.target, r.year, format_value(r.baseline, r.tolerance),
+                 "yes" if r.met_baseline else "no", format_value(r.reform, r.tolerance),
+                 "yes" if r.met else "NO", format_value(r.gap, r.tolerance)]
+                for r in fiscal.itertuples()], numeric_from=3, css="bench"))
+    if len(fed.years) > 1 and len(fiscal):
+        fig = go.Figure()
+        for name_, rows in fiscal.groupby("benchmark", sort=False):
+            fig.add_trace(go.Scatter(x=rows["year"], y=rows["reform"], name=f"{name_}",
+                                     mode="lines+markers"))
+            fig.add_trace(go.Scatter(x=rows["year"], y=rows["target_value"],
+                                     name=f"{name_}: target", mode="lines",
+                                     line={"dash": "dot"}))
+        fig.update_layout(title=f"Benchmarks over time, {fed.years[0]} to {last} (each in "
+                                "its own unit: ratio or index, average = 100)",
+                          xaxis_title="financial year", yaxis_title="value (measure's unit)",
+                          height=420)
+        add(_figure(fig, source))
+    if len(outcome):
+        add(_outcomes_section(result, outcome, scenario))
 
     # ---- regions
     shown = f"{last} (projected)" if projection is not None else last
@@ -315,6 +351,9 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     # ---- provenance
     add("<h2 id=data>Data provenance</h2>")
     add(_provenance(fed))
+
+    add("<h2 id=reproduce>Reproduce this report</h2>")
+    add(_reproduce(scenario, fed))
 
     body = "\n".join(parts)
     return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -407,3 +446,102 @@ caption{caption-side:bottom;text-align:left;color:#666;font-size:.85em;padding-t
 .meta,.note{color:#555;font-size:.9em}.lead{font-size:1.1em}
 pre.doc{background:#f5f5f5;padding:.8em;white-space:pre-wrap;font-size:.85em}
 """
+
+
+# ------------------------------------------------------------------ reproducibility
+SCENARIO_SCRIPT_ID = "fiscalsim-scenario"
+
+
+def fiscalsim_version() -> str:
+    """The installed fiscalsim version (the package's ``__version__``)."""
+    import simulator
+
+    return str(getattr(simulator, "__version__", "unknown"))
+
+
+def data_edition(fed) -> str:
+    """The dataset and its source edition, as the dataset states it."""
+    return f"{fed.name}: {fed.source}" if fed.source else fed.name
+
+
+def _reproduce(scenario: Scenario, fed) -> str:
+    from ..scenario import dump_scenario
+
+    text = dump_scenario(scenario)
+    # a YAML script block the browser does not run; "</" cannot end it early
+    embedded = text.replace("</", "<\\/")
+    return "\n".join([
+        f"<p>fiscalsim {_e(fiscalsim_version())}; data {_e(data_edition(fed))}. Save the "
+        "scenario below as <code>scenario.yaml</code> and run <code>fiscalsim report "
+        "scenario.yaml --out report.html</code> (or read it back with "
+        "<code>simulator.analysis.report.scenario_from_report</code>).</p>",
+        f"<pre class=doc id=scenario-yaml>{_e(text)}</pre>",
+        f'<script type="application/x-yaml" id="{SCENARIO_SCRIPT_ID}">{embedded}</script>',
+    ])
+
+
+def scenario_from_report(html_text: str) -> Scenario:
+    """The resolved scenario embedded in a report (see :func:`build_report`)."""
+    import re
+
+    from ..scenario import parse_scenario
+
+    match = re.search(rf'<script type="application/x-yaml" id="{SCENARIO_SCRIPT_ID}">(.*?)'
+                      r"</script>", html_text, re.S)
+    if match is None:
+        raise ConfigurationError("no embedded scenario in this report")
+    return parse_scenario(match.group(1).replace("<\\/", "</"), name="report")
+
+
+def _outcomes_section(result: Result, outcome: pd.DataFrame, scenario: Scenario) -> str:
+    """Outcome benchmarks: met or not by vintage, and each indicator's progress by region."""
+    from ..data.outcomes import OUTCOME_VINTAGES, outcome_progress, vintage_mapping
+
+    fed = result.federation
+    mapping = vintage_mapping()
+    first, second = OUTCOME_VINTAGES
+    out = ["<h2 id=outcomes>Outcome benchmarks: regional inequalities in opportunity</h2>",
+           "<p>Outcome indicators from ONS's subnational indicators, two vintages (editions "
+           f"{first} and {second}; each region's value is the population-weighted mean of its "
+           "local authorities; see simulator/data/outcomes/PROVENANCE.md). The periods covered "
+           "differ by indicator and are stated below.</p>"]
+    out.append(_table(
+        ["Benchmark", "Indicator", "Target", "Vintage", "Earlier vintage", "Value", "Met",
+         "Gap"],
+        [[r.benchmark, _outcome_indicator(scenario, r.benchmark), r.target, r.year,
+          format_value(r.baseline, r.tolerance), format_value(r.reform, r.tolerance),
+          "yes" if r.met else "NO", format_value(r.gap, r.tolerance)]
+         for r in outcome.itertuples()], numeric_from=4, css="outcome-bench"))
+    seen = []
+    for bench in scenario.benchmarks:
+        if bench.indicator is None or bench.indicator in seen:
+            continue
+        seen.append(bench.indicator)
+        spec = mapping.loc[bench.indicator]
+        progress = outcome_progress(bench.indicator, fed.codes, fed.names)
+        out.append(f"<h3>{_e(bench.indicator)}: {_e(spec['unit'])}, "
+                   f"{'higher' if spec['higher_is_better'] else 'lower'} is better</h3>")
+        out.append(f"<p class=note>{first} vintage: {_e(spec['name_2022'])} "
+                   f"({_e(spec['period_2022'])}); {second} vintage: {_e(spec['name_2024'])} "
+                   f"({_e(spec['period_2024'])}). {_e(spec['note'])}</p>")
+        out.append(_table(
+            ["Code", "Region", f"{first} ({spec['unit']})", f"{second} ({spec['unit']})",
+             "Change", "Improved"],
+            [[r.code, r.region, _num(getattr(r, f"value_{first}")),
+              _num(getattr(r, f"value_{second}")), _num(r.change, signed=True),
+              "n/a" if pd.isna(r.improved) else ("yes" if r.improved else "no")]
+             for r in progress.itertuples()], css=f"progress-{bench.indicator}"))
+    return "\n".join(out)
+
+
+def _outcome_indicator(scenario: Scenario, name: str) -> str:
+    for bench in scenario.benchmarks:
+        if bench.name == name:
+            return bench.indicator or ""
+    return ""
+
+
+def _num(value: float, signed: bool = False) -> str:
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return f"{value:+,.2f}" if signed else f"{value:,.2f}"

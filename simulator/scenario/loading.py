@@ -125,6 +125,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data["projection"] = _without_defaults(scenario.projection)
     if scenario.outputs != Scenario.model_fields["outputs"].get_default(call_default_factory=True):
         data["outputs"] = list(scenario.outputs)
+    if scenario.benchmarks:
+        data["benchmarks"] = [_without_defaults(b) for b in scenario.benchmarks]
     return data
 
 

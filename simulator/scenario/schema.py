@@ -44,7 +44,7 @@ from ..engine import System, TaxDevolution
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
-__all__ = ["Scenario", "SystemSpec", "DatasetSpec", "Projection", "OutputName",
+__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "DatasetSpec", "Projection", "OutputName",
            "BGAIndexationName", "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
 
 #: Indicator name under which an inline ``need_index`` mapping is added to the federation.
@@ -244,6 +244,75 @@ class Projection(_Model):
         return value
 
 
+class BenchmarkSpec(_Model):
+    """A measurable benchmark the annual report checks (see :mod:`simulator.benchmarks`):
+    met when the value is at least (or at most) the target within the tolerance."""
+
+    name: str = spec(..., "Name shown in the report.", "text", min_length=1, max_length=200)
+    measure: str = spec(
+        ..., "Registered measure: fiscal (max_min_ratio, min_index, gini of resources per "
+        "head; need_adjusted_min_index when results carry need) or outcome "
+        "(outcome_max_min_ratio, outcome_worst_index, outcome_min, outcome_max of an ONS "
+        "subnational indicator, with `indicator`).", "measure name", min_length=1)
+    target: float = spec(..., "The value to reach, in the measure's unit.", "measure unit",
+                         ge=-1e9, le=1e9)
+    direction: Literal["at_most", "at_least"] | None = spec(
+        None, "Whether the value must be at most or at least the target; null = the "
+        "measure's own (at_most for ratios and the Gini, at_least for indices).", "choice")
+    tolerance: float | None = spec(
+        None, "Margin within which the target counts as met; values are printed at this "
+        "precision. Null = the measure's default (1e-4 for ratios and the Gini, 1e-3 for "
+        "indices).", "measure unit", ge=0, le=1e6)
+    year: str | None = spec(
+        None, "Year checked (fiscal: a year of the run, e.g. '2029-30'; outcome: the vintage "
+        "'2022' or '2024'); null = every year (every vintage).", "financial year or vintage")
+    indicator: str | None = spec(
+        None, "Outcome measures: the indicator (simulator/data/outcomes/vintage_mapping.csv, "
+        "e.g. gdhi_per_head, median_weekly_pay, gva_per_hour).", "indicator name")
+
+    _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
+
+    @field_validator("measure")
+    @classmethod
+    def _known_measure(cls, value: str) -> str:
+        from ..benchmarks import MEASURES, _register_need_adjusted
+
+        _register_need_adjusted()
+        if value not in MEASURES:
+            raise ValueError(f"unknown measure {value!r}; known: {', '.join(MEASURES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _indicator_and_year(self) -> "BenchmarkSpec":
+        from ..benchmarks import MEASURES
+        from ..data.outcomes import OUTCOME_VINTAGES, vintage_mapping
+
+        outcome = MEASURES[self.measure].kind == "outcome"
+        if outcome:
+            if self.indicator is None:
+                raise ValueError(f"measure {self.measure!r} needs an indicator, e.g. "
+                                 "gdhi_per_head")
+            known = list(vintage_mapping().index)
+            if self.indicator not in known:
+                raise ValueError(f"unknown indicator {self.indicator!r}; known: "
+                                 f"{', '.join(known)}")
+            if self.year is not None and self.year not in OUTCOME_VINTAGES:
+                raise ValueError(f"year {self.year!r} is not a vintage of the outcome data "
+                                 f"({' or '.join(OUTCOME_VINTAGES)})")
+        else:
+            if self.indicator is not None:
+                raise ValueError(f"indicator applies to outcome measures only, not "
+                                 f"{self.measure!r}")
+            _check_year_label(self.year)
+        return self
+
+    def check(self):
+        """The :class:`simulator.benchmarks.BenchmarkCheck` to evaluate."""
+        from ..benchmarks import BenchmarkCheck
+
+        return BenchmarkCheck(**self.model_dump())
+
+
 class Scenario(SystemSpec):
     """One scenario file: metadata, dataset, the system, and what to compare it with."""
 
@@ -265,6 +334,9 @@ class Scenario(SystemSpec):
         "published years only.", "projection")
     outputs: list[OutputName] = spec(
         lambda: ["regions", "summary"], "Tables `fiscalsim run` shows and writes.", "table names")
+    benchmarks: list[BenchmarkSpec] = spec(
+        list, "Benchmarks the annual report checks (fiscal spread of resources, outcome "
+        "indicators); empty = the report's defaults.", "benchmarks")
 
     _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
 
