@@ -44,7 +44,7 @@ from ..engine import System, TaxDevolution
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
-__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "DatasetSpec", "Projection", "OutputName",
+__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "Roadmap", "RoadmapStage", "DatasetSpec", "Projection", "OutputName",
            "BGAIndexationName", "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
 
 #: Indicator name under which an inline ``need_index`` mapping is added to the federation.
@@ -313,6 +313,51 @@ class BenchmarkSpec(_Model):
         return BenchmarkCheck(**self.model_dump())
 
 
+class RoadmapStage(_Model):
+    """One stage of a roadmap: what changes, from which year of the run on."""
+
+    year: int = spec(..., "Years after the first year of the run (the jump-off year of a "
+                     "projection) from which this stage is in force: 1 = the next year.",
+                     "years", ge=1, le=100)
+    devolution: dict[str, TaxDevolution] = spec(
+        dict, "Taxes whose assignment changes from this year: tax -> share (0-1) or {share, "
+        "own_rate, ...}; merged over the previous stage (taxes not named keep theirs).",
+        "tax -> share (0-1)")
+    block_grant_adjustment: BlockGrantAdjustment | None = spec(
+        None, "A new block grant adjustment from this year; null = unchanged.", "method")
+    steps: list[_step_union()] | None = spec(  # type: ignore[valid-type]
+        None, "Equalisation steps from this year (replacing the previous stage's); null = "
+        "unchanged. Phase a rate in by repeating the step with a higher rate.", "steps")
+
+
+class Roadmap(_Model):
+    """A staged path of reform: the scenario's own system holds in the first year of the
+    run, then each stage changes taxes, adjustment or steps from its year on
+    (:func:`simulator.scenario.roadmap.run_roadmap`; formulas in
+    :mod:`simulator.over_time.roadmap`)."""
+
+    stages: list[RoadmapStage] = spec(..., "The stages, in increasing years.", "stages",
+                                      min_length=1, max_length=50)
+    guarantee: float = spec(
+        0.95, "Share of no-change resources per head below which a region is reported as "
+        "falling below the guarantee (the year it first does).", "share (0-1.5)", ge=0,
+        le=1.5)
+    draws: int = spec(0, "Monte-Carlo draws for risk bands around each year (0 = none; "
+                      "shocks estimated from the published years).", "draws", ge=0, le=2000)
+    seed: int = spec(42, "Seed of the Monte-Carlo draws (the same draws for every stage).",
+                     "seed", ge=0, le=2**31 - 1)
+
+    @field_validator("stages")
+    @classmethod
+    def _increasing(cls, stages: list[RoadmapStage]) -> list[RoadmapStage]:
+        years = [stage.year for stage in stages]
+        for before, after in zip(years, years[1:]):
+            if after <= before:
+                raise ValueError(f"stage years must increase: year {after} comes after "
+                                 f"year {before}")
+        return stages
+
+
 class Scenario(SystemSpec):
     """One scenario file: metadata, dataset, the system, and what to compare it with."""
 
@@ -334,6 +379,10 @@ class Scenario(SystemSpec):
         "published years only.", "projection")
     outputs: list[OutputName] = spec(
         lambda: ["regions", "summary"], "Tables `fiscalsim run` shows and writes.", "table names")
+    roadmap: Roadmap | None = spec(
+        None, "A staged path of reform over the years of the run (its years, or the "
+        "projection's): taxes, adjustment and steps changing by year. Null = one system "
+        "throughout.", "roadmap")
     benchmarks: list[BenchmarkSpec] = spec(
         list, "Benchmarks the annual report checks (fiscal spread of resources, outcome "
         "indicators); empty = the report's defaults.", "benchmarks")
@@ -369,6 +418,9 @@ def refresh_step_types() -> None:
     if keys == _STEP_KEYS:
         return
     union = list[_step_union()]  # type: ignore[misc]
+    RoadmapStage.model_fields["steps"].annotation = Union[union, None]  # noqa: UP007
+    RoadmapStage.model_rebuild(force=True)
+    Roadmap.model_rebuild(force=True)
     for model in (SystemSpec, Scenario):
         model.model_fields["steps"].annotation = union
         model.model_rebuild(force=True)
