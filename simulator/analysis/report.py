@@ -185,6 +185,7 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     from ..data import load_federation
 
     projection = None  # (plan, text) when the projection runs
+    roadmap = None     # RoadmapResult when the scenario's roadmap runs
     if years is not None:
         all_years = load_federation(scenario.dataset.name, **scenario.dataset.options).years
         years = year_list(years, all_years)
@@ -192,6 +193,12 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
         observed = load_federation(scenario.dataset.name, **scenario.dataset.options)
         plan = plan_projection(scenario, observed)
         projection = plan, describe_projection(scenario, plan)
+    if scenario.roadmap is not None and years is None:
+        from ..scenario.roadmap import run_roadmap
+
+        roadmap = run_roadmap(scenario)
+        result = roadmap.result
+    elif projection is not None:
         result = run_projection(scenario, observed)
     else:
         result = run_on(scenario, scenario_federation(scenario, years))
@@ -266,6 +273,12 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
         add(_figure(fig, source))
     if len(outcome):
         add(_outcomes_section(result, outcome, scenario))
+
+    if roadmap is not None:
+        add(_roadmap_section(roadmap, source))
+    elif scenario.roadmap is not None:
+        add("<p class=note>This scenario sets a roadmap, which is not applied to the published "
+            "years chosen; without <code>--years</code> the report follows the roadmap.</p>")
 
     # ---- regions
     shown = f"{last} (projected)" if projection is not None else last
@@ -545,3 +558,78 @@ def _num(value: float, signed: bool = False) -> str:
     if value is None or not np.isfinite(value):
         return "n/a"
     return f"{value:+,.2f}" if signed else f"{value:,.2f}"
+
+
+def _roadmap_section(roadmap, source: str) -> str:
+    """Stages by year, cumulative gains against no change, the first year below the
+    guarantee, and risk bands (when the roadmap draws)."""
+    import plotly.graph_objects as go
+
+    fed = roadmap.result.federation
+    cur = fed.currency
+    c = cur.lower()
+    first, last = fed.years[0], fed.years[-1]
+    guarantee = roadmap.scenario.roadmap.guarantee
+    out = ["<h2 id=roadmap>The roadmap</h2>",
+           "<p>Each stage is in force from its year; every year's figures come from the "
+           "settlement in force that year (simulator.over_time.roadmap). No change = the "
+           "baseline in every year.</p>"]
+    stages = roadmap.stages_table()
+    out.append(_table(["Year", "Stage", "What changes"],
+                      [[r.year, r.stage, r.change] for r in stages.itertuples()],
+                      numeric_from=9, css="roadmap-stages"))
+    cumulative = roadmap.cumulative()
+    column = f"cumulative_gain_{c}_m"
+    final = cumulative[cumulative["year"] == last]
+    below = roadmap.below_guarantee()
+    out.append(f"<h3>Cumulative gain or loss against no change, {first} to {last}</h3>")
+    out.append(_table(
+        ["Code", "Region", f"Cumulative ({cur} m, {first} to {last})",
+         f"First year below {guarantee:.0%} of no change", "Lowest share of no change"],
+        [[r.code, r.region, _money(getattr(r, column), True),
+          b.first_year_below or "never", f"{b.lowest_share_of_no_change:.1%}"]
+         for r, b in zip(final.itertuples(), below.itertuples())],
+        css="roadmap-cumulative",
+        caption=f"{cur} million, summed over the years; resources per head against no change. "
+                f"Source: {source}"))
+    fig = go.Figure()
+    for code, region in zip(fed.codes, fed.names):
+        rows = cumulative[cumulative["code"] == code]
+        fig.add_trace(go.Scatter(x=rows["year"], y=rows[column], name=region,
+                                 mode="lines+markers"))
+    fig.update_layout(title=f"Cumulative gain or loss against no change, {first} to {last} "
+                            f"({cur} m)", yaxis_title=f"{cur} m (cumulative)",
+                      xaxis_title="financial year", height=440)
+    out.append(_figure(fig, source))
+    if roadmap.bands is not None:
+        bands = roadmap.bands
+        value = f"resources_per_head_{c}"
+        draws = roadmap.scenario.roadmap.draws
+        end = bands[bands["year"] == last].pivot_table(index=["code", "region"],
+                                                       columns="percentile", values=value,
+                                                       sort=False).reset_index()
+        percentiles = [p for p in end.columns if isinstance(p, float)]
+        out.append(f"<h3>Risk: resources per head in {last} across {draws} draws</h3>")
+        out.append(_table(["Code", "Region"] + [f"{p:g}th percentile ({cur} per head)"
+                                                for p in percentiles],
+                          [[r["code"], r["region"]] + [_money(r[p]) for p in percentiles]
+                           for _, r in end.iterrows()], css="roadmap-bands",
+                          caption=f"{cur} per head, {last}; correlated revenue shocks estimated "
+                                  f"from the published years (seed "
+                                  f"{roadmap.scenario.roadmap.seed}). Source: {source}"))
+        fig = go.Figure()
+        low, high = min(percentiles), max(percentiles)
+        for code, region in zip(fed.codes, fed.names):
+            rows = bands[bands["code"] == code].pivot_table(index="year", columns="percentile",
+                                                            values=value)
+            fig.add_trace(go.Scatter(x=list(rows.index), y=rows[50.0] if 50.0 in rows else
+                                     rows[percentiles[len(percentiles) // 2]], name=region,
+                                     mode="lines", error_y={"type": "data", "symmetric": False,
+                                     "array": (rows[high] - rows.get(50.0, rows[high])).tolist(),
+                                     "arrayminus": (rows.get(50.0, rows[low]) - rows[low]).tolist()}))
+        fig.update_layout(title=f"Resources per head with {low:g}th-{high:g}th percentile "
+                                f"bands, {first} to {last} ({cur} per head)",
+                          yaxis_title=f"{cur} per head", xaxis_title="financial year",
+                          height=460)
+        out.append(_figure(fig, source))
+    return "\n".join(out)
