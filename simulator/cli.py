@@ -225,7 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
     if out is not None:
-        _write(out, scenario, regions, metrics)
+        _write(out, scenario, regions, metrics, result.federation)
         print(f"\nwrote {out}")
     return OK
 
@@ -249,19 +249,29 @@ def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
                          for _, r in rows.iterrows()])
 
 
-def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame) -> None:
+def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame,
+           federation=None) -> None:
+    from .provenance import output_provenance, with_provenance_columns, write_scenario_sidecar
+
     table = metrics.reset_index().rename(columns={"index": "metric"})
     table.columns = [str(c) for c in table.columns]
+    meta = output_provenance(scenario, federation if federation is not None
+                             else scenario.load_federation())
     try:
-        if out.suffix.lower() == ".csv":
-            regions.assign(scenario=scenario.name).to_csv(out, index=False)
+        if out.suffix.lower() == ".csv":  # version and edition per row, scenario beside it
+            with_provenance_columns(regions.assign(scenario=scenario.name), meta).to_csv(
+                out, index=False)
+            write_scenario_sidecar(out, meta)
         elif out.suffix.lower() == ".xlsx":
             with pd.ExcelWriter(out) as writer:
                 regions.to_excel(writer, sheet_name="regions", index=False)
                 table.to_excel(writer, sheet_name="summary", index=False)
+                pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(
+                    writer, sheet_name="provenance", index=False)
         else:
             payload = {"scenario": scenario.name, "dataset": scenario.dataset.name,
                        "years": sorted(set(regions["year"])),
+                       "provenance": meta,
                        "regions": json.loads(regions.to_json(orient="records")),
                        "summary": json.loads(table.to_json(orient="records"))}
             out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

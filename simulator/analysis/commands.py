@@ -138,7 +138,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           + ", ".join(f"{p} = {best[p]:.6g}" for p in grids) + f" ({year})")
     if out is not None:
         table = result.by_region() if args.by_region else result.points()
-        _write_table(table, out)
+        _write_table(table, out, scenario, fed)
         print(f"wrote {out}")
     if html is not None:
         fig = result.figure(args.metric, year)
@@ -161,8 +161,17 @@ def _html_out(out: str | None, option: str) -> Path | None:
     return path
 
 
-def _write_table(table, out: Path) -> None:
+def _write_table(table, out: Path, scenario=None, federation=None) -> None:
+    meta = None
+    if scenario is not None and federation is not None:
+        from ..provenance import (output_provenance, with_provenance_columns,
+                                  write_scenario_sidecar)
+
+        meta = output_provenance(scenario, federation)
+        table = with_provenance_columns(table, meta)
     try:
+        if meta is not None:
+            write_scenario_sidecar(out, meta)
         if out.suffix.lower() == ".csv":
             table.to_csv(out, index=False)
         elif out.suffix.lower() == ".xlsx":

@@ -29,6 +29,7 @@ import pandas as pd
 from .. import metrics
 from ..benchmarks import MEASURES, BenchmarkCheck, evaluate, format_value, met
 from ..engine import Result
+from ..provenance import data_edition, fiscalsim_version
 from ..errors import ConfigurationError
 from ..scenario import Scenario
 from ..scenario.running import (describe_projection, headline_metrics, metric_label,
@@ -463,18 +464,6 @@ pre.doc{background:#f5f5f5;padding:.8em;white-space:pre-wrap;font-size:.85em}
 
 # ------------------------------------------------------------------ reproducibility
 SCENARIO_SCRIPT_ID = "fiscalsim-scenario"
-
-
-def fiscalsim_version() -> str:
-    """The installed fiscalsim version (the package's ``__version__``)."""
-    import simulator
-
-    return str(getattr(simulator, "__version__", "unknown"))
-
-
-def data_edition(fed) -> str:
-    """The dataset and its source edition, as the dataset states it."""
-    return f"{fed.name}: {fed.source}" if fed.source else fed.name
 
 
 def _reproduce(scenario: Scenario, fed) -> str:
