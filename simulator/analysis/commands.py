@@ -297,6 +297,66 @@ def cmd_report(args: argparse.Namespace) -> int:
     return cli.OK
 
 
+# ------------------------------------------------------------------ roadmap
+def cmd_roadmap(args: argparse.Namespace) -> int:
+    """Show a scenario's roadmap year by year, or (--within X) solve the fastest phase-in."""
+    from ..scenario import dump_scenario
+    from ..scenario.roadmap import run_roadmap, solve_roadmap
+
+    cli = _cli()
+    scenario = _scenario(args.file)
+    if args.within is not None:
+        if not 0.0 <= args.within < 1.0:
+            raise _usage(f"--within {args.within}: a share between 0 and 1 (0.02 = 2%)")
+        if args.out is not None and not args.out.endswith((".yaml", ".yml")):
+            raise _usage(f"--out {args.out}: must end in .yaml")
+        if scenario.roadmap is not None:
+            raise _usage(f"{args.file} already has a roadmap; --within phases in a scenario's "
+                         "own devolution")
+        solution = solve_roadmap(scenario, args.within, args.steps)
+        phase = solution.phase
+        print(f"{scenario.name}: fastest phase-in of its devolution keeping every region at "
+              f"least {1 - args.within:.1%} of no change in every year (grid of "
+              f"{args.steps + 1} shares)")
+        print(cli.format_table(["Year", "Share of the reform in force"],
+                               [[y, f"{s:.0%}"] for y, s in zip(solution.years, phase.shares)],
+                               "lr"))
+        full = phase.full_from
+        print("in full from " + (solution.years[full] if full is not None else
+                                 "no year of the run"))
+        if args.out is not None:
+            from pathlib import Path
+
+            text = dump_scenario(solution.roadmap_scenario())
+            try:
+                Path(args.out).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise _usage(f"--out {args.out}: cannot write: {error.strerror}") from None
+            print(f"wrote {args.out}")
+        return cli.OK
+    if scenario.roadmap is None:
+        raise _usage(f"{args.file} has no roadmap: section; give --within X to solve one")
+    roadmap = run_roadmap(scenario)
+    fed = roadmap.result.federation
+    cur = fed.currency
+    print(f"{scenario.name}: roadmap over {fed.years[0]} to {fed.years[-1]}")
+    print(cli.format_table(["Year", "Stage", "What changes"],
+                           [[r.year, str(r.stage), r.change]
+                            for r in roadmap.stages_table().itertuples()], "lrl"))
+    cumulative = roadmap.cumulative()
+    final = cumulative[cumulative["year"] == fed.years[-1]]
+    below = roadmap.below_guarantee()
+    guarantee = scenario.roadmap.guarantee
+    print()
+    print(cli.format_table(
+        ["Code", "Region", f"Cumulative vs no change ({cur} m)",
+         f"First year below {guarantee:.0%}", "Lowest share of no change"],
+        [[r.code, r.region, f"{getattr(r, f'cumulative_gain_{cur.lower()}_m'):+,.0f}",
+          b.first_year_below or "never", f"{b.lowest_share_of_no_change:.1%}"]
+         for r, b in zip(final.itertuples(), below.itertuples())], "llrlr"))
+    return cli.OK
+
+
 # ------------------------------------------------------------------ registration
 def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
     """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper;
@@ -338,6 +398,17 @@ def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> N
     sub.add_argument("--metric", default="gini", choices=("gini", "theil", "cv", "max_min_ratio"),
                      help="budget: the inequality measure to minimise")
     sub.add_argument("--year", help="financial year (default: the scenario's)")
+
+    sub = add("roadmap", cmd_roadmap, "Show a scenario's roadmap year by year (cumulative "
+              "gains against no change, first year below the guarantee), or solve the "
+              "fastest phase-in of its devolution within X of no detriment (--within).")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--within", type=float, metavar="X", help="solve: keep every region "
+                     "at least 1 - X of no change every year (0.02 = 2%%)")
+    sub.add_argument("--steps", type=int, default=20, metavar="N",
+                     help="solve: grid of N + 1 shares from 0 to 1 (20)")
+    sub.add_argument("--out", metavar="F.yaml", help="solve: write the scenario with the "
+                     "roadmap found")
 
     sub = add("report", cmd_report, "Write the annual report of a scenario: one self-contained "
               "HTML file with benchmarks, charts, winners and losers, method and sources.")

@@ -120,7 +120,7 @@ class PhaseIn:
 
 
 def fastest_phase_in(run_at: Callable[[float], tuple[np.ndarray, np.ndarray]],
-                     tolerance: float, steps: int = 20) -> PhaseIn:
+                     tolerance: float, steps: int = 20, start: int = 0) -> PhaseIn:
     """The fastest non-decreasing phase-in on a grid of ``steps + 1`` shares.
 
     ``run_at(s)`` returns ``(resources, no_change)`` ``(Y, R)`` with share ``s`` of the
@@ -128,6 +128,7 @@ def fastest_phase_in(run_at: Callable[[float], tuple[np.ndarray, np.ndarray]],
     ``R_i,t >= (1 - tolerance) x B_i,t``; ``s_max[t]`` is the largest grid share such
     that it and every smaller one are feasible in t (share 0 must be);
     the fastest path that never steps back is ``s_t = min_{u >= t} s_max[u]``.
+    Years before ``start`` (e.g. 1: the jump-off year, today) keep share 0.
     """
     if not 0.0 <= tolerance < 1.0:
         raise ConfigurationError(f"tolerance must be between 0 and 1 (got {tolerance})")
@@ -140,11 +141,14 @@ def fastest_phase_in(run_at: Callable[[float], tuple[np.ndarray, np.ndarray]],
         resources, no_change = np.asarray(resources, float), np.asarray(no_change, float)
         rows.append(np.all(resources >= (1.0 - tolerance) * no_change, axis=-1))
     feasible = np.array(rows)
-    if not feasible[0].all():
-        years = np.flatnonzero(~feasible[0]).tolist()
+    if not 0 <= start < feasible.shape[1]:
+        raise ConfigurationError(f"start must be a year index of the run (got {start})")
+    if not feasible[0, start:].all():
+        years = (start + np.flatnonzero(~feasible[0, start:])).tolist()
         raise ConfigurationError(f"no phase-in keeps every region within {tolerance:.2%} of no "
                                  f"detriment: even share 0 misses it in year index {years[0]}")
     prefix = np.logical_and.accumulate(feasible, axis=0)
     s_max = grid[prefix.sum(axis=0) - 1]
+    s_max[:start] = 0.0
     shares = np.minimum.accumulate(s_max[::-1])[::-1]
     return PhaseIn(shares=shares, grid=grid, feasible=feasible, tolerance=tolerance)

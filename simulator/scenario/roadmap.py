@@ -211,7 +211,8 @@ class RoadmapSolution:
 def solve_roadmap(scenario: Scenario, tolerance: float, steps: int = 20) -> RoadmapSolution:
     """The fastest phase-in of the scenario's devolution (every devolved share times
     ``s_t``, steps unchanged) that keeps every region's resources at least ``1 -
-    tolerance`` of no change in every year of the run
+    tolerance`` of no change in every year of the run; the first year (the jump-off
+    year: today) keeps share 0, the phase-in starts the year after
     (:func:`simulator.over_time.roadmap.fastest_phase_in`)."""
     from ..over_time.roadmap import fastest_phase_in
 
@@ -228,5 +229,5 @@ def solve_roadmap(scenario: Scenario, tolerance: float, steps: int = 20) -> Road
         years.append(tuple(fed.years))
         return _yr(result.state.resources, fed), _yr(result.baseline.resources, fed)
 
-    phase = fastest_phase_in(run_at, tolerance, steps)
+    phase = fastest_phase_in(run_at, tolerance, steps, start=1)
     return RoadmapSolution(scenario=scenario, years=years[0], phase=phase)

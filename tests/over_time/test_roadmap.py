@@ -79,16 +79,17 @@ def _runner(fed, target):
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.floats(-0.06, 0.08), min_size=3, max_size=3), st.floats(0.0, 0.15),
-       st.sampled_from(["per_capita", "none"]), st.integers(2, 10))
-def test_solver_roadmap_meets_its_constraint_every_year(growth, tolerance, bga, steps):
+       st.sampled_from(["per_capita", "none"]), st.integers(2, 10), st.integers(0, 2))
+def test_solver_roadmap_meets_its_constraint_every_year(growth, tolerance, bga, steps, start):
     fed = _federation(growth)
     target = System(block_grant="identifiable_expenditure", block_grant_adjustment=bga,
                     devolution={"income_tax": TaxDevolution(share=1.0),
                                 "vat": TaxDevolution(share=0.5)})
     run_at = _runner(fed, target)
-    phase = fastest_phase_in(lambda s: run_at(s)[:2], tolerance, steps)
+    phase = fastest_phase_in(lambda s: run_at(s)[:2], tolerance, steps, start=start)
     shares = phase.shares
     assert (np.diff(shares) >= 0).all() and shares.min() >= 0 and shares.max() <= 1
+    assert (shares[:start] == 0).all()
     # run the roadmap the solver found: each year with its own share, stitched
     distinct = sorted(set(shares.tolist()))
     runs = {s: run_at(s)[2] for s in distinct}
@@ -99,7 +100,7 @@ def test_solver_roadmap_meets_its_constraint_every_year(growth, tolerance, bga, 
     # and it is the fastest: one grid step more in year t (all smaller shares being
     # feasible) breaks the constraint in year t or a later one
     for t, share in enumerate(shares):
-        if share < 1.0:
+        if share < 1.0 and t >= start:
             faster, no_change = run_at(min(1.0, share + 1.0 / steps))[:2]
             assert not np.all(faster[t:] >= (1 - tolerance) * no_change[t:])
 
@@ -173,3 +174,26 @@ projection: {end_year: 2029-30, growth: trend, window: 10}
     roadmap = solution.roadmap_scenario()
     result = run_scenario(roadmap)
     assert np.all(result.state.resources >= 0.99 * result.baseline.resources - 1e-3)
+
+
+def test_cli_roadmap_shows_and_solves(tmp_path, capsys):
+    import shutil
+
+    from simulator.cli import main
+
+    assert main(["roadmap", "roadmap_income_tax_2030"]) == 0
+    out = capsys.readouterr().out
+    assert "2027-28      2  income_tax 50% with rate powers" in out and "First year below 97%" in out
+    shutil.copy(ROOT / "scenarios" / "status_quo.yaml", tmp_path / "status_quo.yaml")
+    (tmp_path / "s.yaml").write_text(
+        "extends: status_quo.yaml\nname: s\ndevolution: {income_tax: {share: 1, own_rate: true}}\n"
+        "block_grant_adjustment: per_capita\nprojection: {end_year: 2028-29}\n", encoding="utf-8")
+    target = tmp_path / "solved.yaml"
+    assert main(["roadmap", str(tmp_path / "s.yaml"), "--within", "0.03", "--out",
+                 str(target)]) == 0
+    solved = load_scenario(target)
+    result = run_scenario(solved)
+    assert np.all(result.state.resources >= 0.97 * result.baseline.resources - 1e-3)
+    assert main(["roadmap", str(tmp_path / "s.yaml"), "--within", "2"]) == 2
+    assert main(["roadmap", str(tmp_path / "s.yaml")]) == 2
+    assert "has no roadmap" in capsys.readouterr().err
