@@ -263,16 +263,20 @@ if risk[percent[0]].isna().all():
     st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")
 
 # ------------------------------------------------------------------ 5. mechanisms
-st.subheader("Settlement mechanisms: Barnett and business rates retention")
-st.caption("The library scenarios barnett_with_needs_floor and business_rates_75_retention "
-           "(steps `barnett` and `business_rates_retention`) run over their published years "
-           "with the settings below; the change is against the data (identifiable expenditure).")
 from simulator.presentation import mechanisms as mech_draw  # noqa: E402
 from simulator.scenario.running import run_on, scenario_federation  # noqa: E402
 
 MECHANISMS = {"barnett_with_needs_floor": "Barnett formula (Wales: needs factor and floor)",
               "business_rates_75_retention": "Business rates retention"}
-mech_name = st.radio("Mechanism", [m for m in MECHANISMS if m in app.library()],
+mech_options = [m for m in MECHANISMS if m in app.library()]
+mech_years = (app.library_scenario(st.session_state.get("ot_mech") or mech_options[0]).years
+              if mech_options else None) or []
+st.subheader("Settlement mechanisms: Barnett and business rates retention"
+             + (f", {mech_years[0]} to {mech_years[-1]}" if mech_years else ""))
+st.caption("The library scenarios barnett_with_needs_floor and business_rates_75_retention "
+           "(steps `barnett` and `business_rates_retention`) run over their published years "
+           "with the settings below; the change is against the data (identifiable expenditure).")
+mech_name = st.radio("Mechanism", mech_options,
                      format_func=MECHANISMS.get, key="ot_mech", horizontal=True)
 if mech_name is not None:
     mech_cols = st.columns(4)
