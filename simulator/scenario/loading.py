@@ -595,6 +595,8 @@ class _DataChecker:
             self._dry_run_projection()
             if not self.problems:
                 self._dry_run_roadmap()
+            if not self.problems:
+                self._check_benchmark_years()
             return
         steps = list(self.scenario.steps)
         for index in range(len(steps)):
@@ -622,6 +624,28 @@ class _DataChecker:
         except SimulatorError as error:
             self.add(f"the projection does not run: {error}", "projection")
 
+
+    def _check_benchmark_years(self) -> None:
+        """A fiscal benchmark's year must be a year the scenario runs."""
+        from ..benchmarks import MEASURES
+        from .running import run_scenario
+
+        wanted = [(i, b) for i, b in enumerate(getattr(self.scenario, "benchmarks", []))
+                  if b.year is not None and MEASURES[b.measure].kind == "fiscal"]
+        if not wanted:
+            return
+        quick = self.scenario
+        if getattr(quick, "roadmap", None) is not None:
+            quick = quick.model_copy(update={"roadmap": quick.roadmap.model_copy(
+                update={"draws": 0})})
+        try:
+            years = list(run_scenario(quick).federation.years)
+        except SimulatorError:
+            return  # reported by the dry runs
+        for index, bench in wanted:
+            if bench.year not in years:
+                self.add(f"year {bench.year!r} is not a year the scenario runs ({years[0]} to "
+                         f"{years[-1]})", "benchmarks", index, "year")
 
     def _dry_run_roadmap(self) -> None:
         """Run the roadmap once (without draws); a failure is reported at its stage."""

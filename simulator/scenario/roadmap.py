@@ -167,8 +167,13 @@ def _bands(scenario: Scenario, stages: list[Scenario], stage: np.ndarray, fed) -
     from .running import _baseline_system
 
     observed = load_federation(scenario.dataset.name, **scenario.dataset.options)
-    model = ShockModel.from_history(observed.select_years(
-        [y for y in observed.years if y <= fed.years[0]] or list(observed.years)), by="total")
+    history = [y for y in observed.years if y <= fed.years[0]]
+    try:  # shocks from the published years up to the first year of the run (or all)
+        model = ShockModel.from_history(observed.select_years(
+            history if len(history) >= 3 else list(observed.years)), by="total")
+    except SimulatorError as error:
+        raise ScenarioError(Problem(f"no shock model for the risk bands: {error}",
+                                    path="roadmap.draws")) from None
     runs = [monte_carlo(fed, s.to_system(), model, n_draws=scenario.roadmap.draws,
                         seed=scenario.roadmap.seed, start=1, baseline=_baseline_system(s))
             for s in stages]

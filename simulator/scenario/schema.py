@@ -487,8 +487,9 @@ def _accept_shorthand(node: Any, def_name: str, shorthand: dict[str, Any]) -> No
 
 def _year_accepts_numbers(schema: dict[str, Any]) -> None:
     projection = schema.get("$defs", {}).get("Projection", {}).get("properties", {})
+    benchmark = schema.get("$defs", {}).get("BenchmarkSpec", {}).get("properties", {})
     for year in (schema.get("properties", {}).get("year"), projection.get("start_year"),
-                 projection.get("end_year")):
+                 projection.get("end_year"), benchmark.get("year")):
         if year is not None:
             year.setdefault("anyOf", []).insert(
                 0, {"type": "integer", "description": "A year as a number."})

@@ -88,6 +88,10 @@ class Barnett(Step):
         unknown = nation_codes[~np.isin(nation_codes, codes)]
         if unknown.size:
             raise ConfigurationError(f"barnett names unknown region {unknown[0]!r}")
+        if self.england is not None:
+            stray = np.asarray(self.england)[~np.isin(np.asarray(self.england), codes)]
+            if stray.size:
+                raise ConfigurationError(f"barnett: england names unknown region {stray[0]!r}")
         in_nations = np.isin(codes, nation_codes)
         in_england = (~in_nations if self.england is None
                       else np.isin(codes, np.asarray(self.england)))

@@ -24,3 +24,18 @@ def test_benchmark_errors_are_located(tiny_dataset, write):
     assert found[1][:2] == (4, "benchmarks[1]") and "needs an indicator" in found[1][2]
     assert found[2][:2] == (5, "benchmarks[2].tolerance") and "-1 is out of range" in found[2][2]
     assert found[3][:2] == (6, "benchmarks[3]") and "not a vintage" in found[3][2]
+
+
+def test_a_fiscal_benchmark_year_must_be_run(tiny_dataset, write):
+    path = write("y.yaml", """
+        dataset: tiny
+        year: 2024-25
+        benchmarks:
+          - {name: a, measure: gini, target: 0.1, year: 2024-25}
+          - {name: b, measure: gini, target: 0.1, year: 2030-31}
+    """)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    problems = info.value.problems
+    assert [(p.line, p.path) for p in problems] == [(5, "benchmarks[1].year")]
+    assert "'2030-31' is not a year the scenario runs (2024-25 to 2024-25)" in problems[0].message
