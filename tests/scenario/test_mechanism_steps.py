@@ -107,6 +107,19 @@ def test_barnett_step_equals_barnett_path(growth, comparability, factor, floor):
                             floor).grant
     np.testing.assert_allclose(result.state.resources[:, 2:], expected, rtol=1e-12)
     np.testing.assert_array_equal(result.state.resources[:, :2], grant[:, :2])
+    # invariants: the first year fixes the grant; each year's consequential is the change in
+    # English spending per English head x comparability x the nation's population x factor,
+    # the factor being the floor exactly when last year's relative funding was below it
+    transfer = dict(result.state.transfers)["Barnett"]
+    assert (transfer[0] == 0).all()
+    barnett_grant = result.state.resources[:, 2]
+    change = np.diff(barnett_grant)
+    marginal = (np.diff(england[:, 0]) * comparability * fed.population[1:, 2]
+                / fed.population[1:, :2].sum(-1))
+    relative = (barnett_grant[:-1] / fed.population[:-1, 2]) / (
+        comparability * england[:-1, 0] / fed.population[:-1, :2].sum(-1))
+    applied = np.where(relative < floor, floor, factor) if floor is not None else factor
+    np.testing.assert_allclose(change, marginal * applied, rtol=1e-9, atol=1e-3)
 
 
 @settings(max_examples=25, deadline=None)
@@ -127,8 +140,14 @@ def test_business_rates_step_equals_the_scheme(growth, cap, net, every, uprating
         levy_cap=cap, safety_net=net)
     transfer = dict(result.state.transfers)["Business rates retention"]
     np.testing.assert_allclose(transfer, scheme.income - kept, rtol=1e-12, atol=1e-3)
-    # year one: income equals the baseline funding level (no growth yet)
+    # year one: income equals the baseline funding level (no growth yet), and tariffs
+    # and top-ups net to zero, so the centre pays nothing
     np.testing.assert_allclose(scheme.income[0], bfl, rtol=1e-12)
+    assert abs(dict(result.state.paid_by_centre)["Business rates retention"][0]) < 1e-3
+    # invariants every year: income never below the safety net, levy at most cap x growth
+    income = kept + transfer
+    assert np.all(income >= net * scheme.baseline_funding_level - 1e-3)
+    assert np.all(scheme.levy <= cap * np.maximum(0.0, scheme.growth) + 1e-6)
 
 
 def test_library_scenarios_run_the_mechanisms():
