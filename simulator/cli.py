@@ -183,6 +183,16 @@ def _describe(scenario: Scenario) -> list[str]:
                      f"{len(base.steps)} step{'s' if len(base.steps) != 1 else ''})")
     if scenario.projection is not None:
         lines.append("projection: " + describe_projection(scenario))
+    roadmap = getattr(scenario, "roadmap", None)
+    if roadmap is not None:
+        from .scenario.roadmap import describe_stage as stage_text
+
+        for stage in roadmap.stages:
+            lines.append(f"roadmap, year {stage.year}: {stage_text(stage)}")
+    for bench in getattr(scenario, "benchmarks", []):
+        check = bench.check()
+        lines.append(f"benchmark: {bench.name}: {bench.measure}"
+                     + (f" of {bench.indicator}" if bench.indicator else "") + f" {check.text}")
     return lines
 
 

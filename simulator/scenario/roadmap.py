@@ -17,7 +17,7 @@ from ..errors import ConfigurationError, SimulatorError
 from .errors import Problem, ScenarioError
 from .schema import Roadmap, RoadmapStage, Scenario
 
-__all__ = ["RoadmapResult", "run_roadmap", "stage_scenarios", "solve_roadmap",
+__all__ = ["RoadmapResult", "run_roadmap", "stage_scenarios", "solve_roadmap", "describe_stage",
            "RoadmapSolution"]
 
 
@@ -62,7 +62,7 @@ class RoadmapResult:
             s = int(self.stage[k])
             starts = k == 0 or self.stage[k - 1] != s
             rows.append({"year": year, "stage": s,
-                         "change": _describe(roadmap.stages[s - 1]) if starts and s > 0 else
+                         "change": describe_stage(roadmap.stages[s - 1]) if starts and s > 0 else
                          ("the scenario's own system" if k == 0 else "")})
         return pd.DataFrame(rows)
 
@@ -101,7 +101,8 @@ def _yr(array, fed) -> np.ndarray:
     return np.broadcast_to(array, (len(fed.years), fed.n_regions))
 
 
-def _describe(stage: RoadmapStage) -> str:
+def describe_stage(stage: RoadmapStage) -> str:
+    """What a stage changes, in one line."""
     parts = []
     for tax, a in stage.devolution.items():
         parts.append(f"{tax} {a.share:.0%}" + (" with rate powers" if a.own_rate else
