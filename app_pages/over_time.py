@@ -55,6 +55,10 @@ except app.USER_ERRORS as exc:
 st.caption(f"**{name}**: {scenario.description or 'no description'}")
 system = scenario.to_system()
 own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
+if getattr(scenario, "roadmap", None) is not None:
+    st.info("This scenario has a roadmap; the sections below run its first-year settlement "
+            "(before any stage). Its roadmap, year by year, is in the last section of this "
+            "page, in `fiscalsim roadmap` and in the report.")
 
 # ------------------------------------------------------------------ projection settings
 last = history.years[-1]
@@ -327,3 +331,27 @@ if mech_name is not None:
         st.dataframe(presentation.number_style(mech_path), hide_index=True, key="ot_mech_table")
         st.caption(f"{mech_cur} per head of population, by financial year; source: "
                    f"{mech_result.federation.source}.")
+
+# ------------------------------------------------------------------ 6. roadmap
+if getattr(scenario, "roadmap", None) is not None:
+    from simulator.scenario.roadmap import run_roadmap  # noqa: E402
+
+    try:
+        road = run_roadmap(scenario.model_copy(update={"roadmap": scenario.roadmap.model_copy(
+            update={"draws": 0})}))
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "The roadmap")
+    else:
+        road_years = road.result.federation.years
+        road_cur = road.result.federation.currency
+        st.subheader(f"The roadmap of {name}, {road_years[0]} to {road_years[-1]}")
+        st.dataframe(road.stages_table(), hide_index=True, key="ot_road_stages")
+        road_final = road.cumulative()
+        road_final = road_final[road_final["year"] == road_years[-1]].drop(columns="year")
+        road_table = road_final.merge(road.below_guarantee(), on=["code", "region"])
+        st.dataframe(presentation.number_style(road_table), hide_index=True,
+                     key="ot_road_table", height=presentation.table_height(len(road_table)))
+        st.caption(f"Cumulative gain (+) or loss (-) against no change, {road_cur} m summed "
+                   f"{road_years[0]} to {road_years[-1]}; the first year each region's resources "
+                   f"fall below {scenario.roadmap.guarantee:.0%} of no change (simulator.scenario"
+                   ".roadmap; Monte-Carlo bands in the report).")

@@ -47,3 +47,23 @@ def test_business_rates_controls(library):
     truth = run_on(varied, scenario_federation(varied)).by_region()
     assert table["resources_per_head_gbp"].to_numpy() == pytest.approx(
         truth["resources_per_head_gbp"].to_numpy(), rel=1e-12)
+
+
+def test_a_roadmap_scenario_shows_its_roadmap(library):
+    from simulator.scenario.roadmap import run_roadmap
+
+    at = open_page("over_time", scenario="roadmap_income_tax_2030")
+    assert_ok(at)
+    assert any("has a roadmap" in i.value for i in at.info)
+    table = None
+    for element in at.dataframe:
+        if "cumulative_gain_gbp_m" in element.value.columns:
+            table = element.value
+    assert table is not None
+    scenario = load_scenario(library["roadmap_income_tax_2030"])
+    road = run_roadmap(scenario.model_copy(update={"roadmap": scenario.roadmap.model_copy(
+        update={"draws": 0})}))
+    truth = road.cumulative()
+    truth = truth[truth["year"] == "2030-31"]
+    np.testing.assert_allclose(table["cumulative_gain_gbp_m"], truth["cumulative_gain_gbp_m"],
+                               rtol=1e-12)
