@@ -138,3 +138,16 @@ benchmarks:
     assert "Outcome benchmarks" in html and 'class="progress-median_weekly_pay"' in html
     pay = outcome_values("median_weekly_pay", [f"TL{c}" for c in "CDEFGHIJKLMN"], "2024")
     assert f"{pay.max() / pay.min():,.4f}" in html
+
+
+def test_cli_flags_add_to_declared_benchmarks(tmp_path, capsys):
+    from simulator.cli import main
+
+    out = tmp_path / "road.html"
+    assert main(["report", "roadmap_income_tax_2030", "--out", str(out), "--min-index", "85"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "No region below 90% of average resources per head" in text   # declared
+    assert "at least 85 (tolerance 0.001)" in text                         # the flag's
+    assert "at most 1.5 (tolerance 0.0001)" in text                        # declared ratio
+    assert main(["report", "status_quo", "--out", str(tmp_path / "s.html")]) == 0
+    assert "at least 90 (tolerance 0.001)" in (tmp_path / "s.html").read_text(encoding="utf-8")
