@@ -1,9 +1,13 @@
 """The annual report: one self-contained HTML page for a scenario.
 
-Sections: headline figures, benchmarks for regional disparity (met or not),
-resources per head by region, winners and losers, the path over the years,
-method (each step's formula from its docstring and its legal reference) and
-data provenance.  Every number comes from the engine (``Result.by_region`` and
+Sections: headline figures, benchmarks (the scenario's ``benchmarks:`` or the
+defaults; each met or not within its tolerance, with its gap, and over the years),
+outcome benchmarks with each indicator's progress between vintages, the roadmap
+(stages, cumulative gains against no change, first year below the guarantee, risk
+bands) when the scenario has one, resources per head by region, winners and losers,
+the path over the years, method (each step's formula from its docstring and its
+legal reference), data provenance, and the resolved scenario with the fiscalsim
+version and data edition (:func:`scenario_from_report` reads it back).  Every number comes from the engine (``Result.by_region`` and
 ``Result.summary``); every chart states its unit, year and source.  plotly.js
 is embedded once, so the file opens offline.
 
