@@ -30,7 +30,6 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import metrics
 from ..benchmarks import MEASURES, BenchmarkCheck, evaluate, format_value, met
 from ..engine import Result
 from ..provenance import data_edition, fiscalsim_version

@@ -15,7 +15,7 @@ from simulator.benchmarks import (MEASURES, BenchmarkCheck, decimals_for, evalua
                                   format_value, gap, met)
 from simulator.data.outcomes import (OUTCOME_VINTAGES, outcome_progress, outcome_values,
                                      vintage_mapping)
-from simulator.scenario import ScenarioError, load_scenario, parse_scenario, run_scenario
+from simulator.scenario import parse_scenario, run_scenario
 from simulator.analysis.report import build_report, scenario_from_report
 
 SHARED = Path("/work/shared/data/uk/missions_indicators")
