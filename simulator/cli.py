@@ -215,6 +215,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     note = _projection_note(scenario, args.year)
     if note:
         print(note)
+    if getattr(scenario, "roadmap", None) is not None:
+        print("note: --year runs the scenario's first-year settlement, without its roadmap"
+              if args.year is not None else
+              f"roadmap: {len(scenario.roadmap.stages)} stages (fiscalsim roadmap "
+              f"{args.file} shows them year by year)")
     for year in years[-1:] if projected else years:  # a projection: its last year
         label = f"{year}{' (projected)' if projected else ''}"
         rows = regions[regions["year"] == year]
