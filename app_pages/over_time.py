@@ -346,9 +346,7 @@ if getattr(scenario, "roadmap", None) is not None:
         road_cur = road.result.federation.currency
         st.subheader(f"The roadmap of {name}, {road_years[0]} to {road_years[-1]}")
         st.dataframe(road.stages_table(), hide_index=True, key="ot_road_stages")
-        road_final = road.cumulative()
-        road_final = road_final[road_final["year"] == road_years[-1]].drop(columns="year")
-        road_table = road_final.merge(road.below_guarantee(), on=["code", "region"])
+        road_table = mech_draw.roadmap_table(road)
         st.dataframe(presentation.number_style(road_table), hide_index=True,
                      key="ot_road_table", height=presentation.table_height(len(road_table)))
         st.caption(f"Cumulative gain (+) or loss (-) against no change, {road_cur} m summed "

@@ -12,7 +12,7 @@ from app_helpers import assert_ok, open_page
 
 def _table(at):
     for element in at.dataframe:
-        if "change_per_head_gbp" in element.value.columns and "baseline_per_head_gbp" in \
+        if "Change (GBP per head)" in element.value.columns and "Data (GBP per head)" in \
                 element.value.columns:
             return element.value
     raise AssertionError("no mechanism table")
@@ -31,7 +31,7 @@ def test_barnett_controls_change_the_figures(library):
     varied = scenario.model_copy(update={"steps": [step.model_copy(update={"nations": nations})]})
     truth = run_on(varied, scenario_federation(varied)).by_region()
     truth = truth[truth["code"].isin(["TLL", "TLM", "TLN"])].reset_index(drop=True)
-    np.testing.assert_allclose(table["resources_per_head_gbp"].to_numpy(),
+    np.testing.assert_allclose(table["Resources (GBP per head)"].to_numpy(),
                                truth["resources_per_head_gbp"].to_numpy(), rtol=1e-12)
 
 
@@ -45,7 +45,7 @@ def test_business_rates_controls(library):
     step = scenario.steps[0].model_copy(update={"levy_cap": 0.0})
     varied = scenario.model_copy(update={"steps": [step]})
     truth = run_on(varied, scenario_federation(varied)).by_region()
-    assert table["resources_per_head_gbp"].to_numpy() == pytest.approx(
+    assert table["Resources (GBP per head)"].to_numpy() == pytest.approx(
         truth["resources_per_head_gbp"].to_numpy(), rel=1e-12)
 
 
@@ -57,7 +57,7 @@ def test_a_roadmap_scenario_shows_its_roadmap(library):
     assert any("has a roadmap" in i.value for i in at.info)
     table = None
     for element in at.dataframe:
-        if "cumulative_gain_gbp_m" in element.value.columns:
+        if "Cumulative vs no change (GBP m, 2024-25 to 2030-31)" in element.value.columns:
             table = element.value
     assert table is not None
     scenario = load_scenario(library["roadmap_income_tax_2030"])
@@ -65,5 +65,7 @@ def test_a_roadmap_scenario_shows_its_roadmap(library):
         update={"draws": 0})}))
     truth = road.cumulative()
     truth = truth[truth["year"] == "2030-31"]
-    np.testing.assert_allclose(table["cumulative_gain_gbp_m"], truth["cumulative_gain_gbp_m"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(table["Cumulative vs no change (GBP m, 2024-25 to 2030-31)"],
+                               truth["cumulative_gain_gbp_m"], rtol=1e-12)
+    assert list(table["First year below 97% of no change"]) == [
+        year or "never" for year in road.below_guarantee()["first_year_below"]]
