@@ -197,3 +197,19 @@ def test_cli_roadmap_shows_and_solves(tmp_path, capsys):
     assert main(["roadmap", str(tmp_path / "s.yaml"), "--within", "2"]) == 2
     assert main(["roadmap", str(tmp_path / "s.yaml")]) == 2
     assert "has no roadmap" in capsys.readouterr().err
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 7), min_size=0, max_size=4, unique=True),
+       st.lists(st.floats(0.5, 1.5), min_size=8 * 3, max_size=8 * 3), st.floats(0.6, 1.2))
+def test_stage_schedule_and_first_year_below_match_a_plain_loop(starts, ratios, guarantee):
+    starts = sorted(starts)
+    stage = stage_of_year(8, starts)
+    for t in range(8):   # the stage in force: the number of stage starts at or before t
+        assert stage[t] == sum(1 for s in starts if s <= t)
+    baseline = np.full((8, 3), 100.0)
+    resources = baseline * np.array(ratios).reshape(8, 3)
+    first = first_year_below(resources, baseline, guarantee)
+    for r in range(3):
+        below = [t for t in range(8) if resources[t, r] < guarantee * baseline[t, r]]
+        assert first[r] == (below[0] if below else -1)
