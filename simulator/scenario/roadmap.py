@@ -175,8 +175,19 @@ def _bands(scenario: Scenario, stages: list[Scenario], stage: np.ndarray, fed) -
     except SimulatorError as error:
         raise ScenarioError(Problem(f"no shock model for the risk bands: {error}",
                                     path="roadmap.draws")) from None
+    bga = None
+    projection = scenario.projection
+    if projection is not None and projection.block_grant_indexation != "static":
+        from ..over_time import BGAIndexation
+
+        bga = BGAIndexation(method=projection.block_grant_indexation, base_year=fed.years[0],
+                            comparator=None if projection.comparator is None
+                            else tuple(projection.comparator),
+                            reset_every=projection.reset_every,
+                            reset_share=projection.reset_share)
     runs = [monte_carlo(fed, s.to_system(), model, n_draws=scenario.roadmap.draws,
-                        seed=scenario.roadmap.seed, start=1, baseline=_baseline_system(s))
+                        seed=scenario.roadmap.seed, start=1, bga=bga,
+                        baseline=_baseline_system(s))
             for s in stages]
     state = stitch_states([r.state for r in runs], stage)
     cur = fed.currency.lower()
