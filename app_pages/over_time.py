@@ -55,6 +55,10 @@ except app.USER_ERRORS as exc:
 st.caption(f"**{name}**: {scenario.description or 'no description'}")
 system = scenario.to_system()
 own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
+if getattr(scenario, "roadmap", None) is not None:
+    st.info("This scenario has a roadmap; the sections below run its first-year settlement "
+            "(before any stage). Its roadmap, year by year, is in the last section of this "
+            "page, in `fiscalsim roadmap` and in the report.")
 
 # ------------------------------------------------------------------ projection settings
 last = history.years[-1]
@@ -261,3 +265,91 @@ st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c n
              hide_index=True, key="ot_risk_table", height=presentation.table_height(len(risk)))
 if risk[percent[0]].isna().all():
     st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")
+
+# ------------------------------------------------------------------ 5. mechanisms
+from simulator.presentation import mechanisms as mech_draw  # noqa: E402
+from simulator.scenario.running import run_on, scenario_federation  # noqa: E402
+
+MECHANISMS = {"barnett_with_needs_floor": "Barnett formula (Wales: needs factor and floor)",
+              "business_rates_75_retention": "Business rates retention"}
+mech_options = [m for m in MECHANISMS if m in app.library()]
+mech_years = (app.library_scenario(st.session_state.get("ot_mech") or mech_options[0]).years
+              if mech_options else None) or []
+st.subheader("Settlement mechanisms: Barnett and business rates retention"
+             + (f", {mech_years[0]} to {mech_years[-1]}" if mech_years else ""))
+st.caption("The library scenarios barnett_with_needs_floor and business_rates_75_retention "
+           "(steps `barnett` and `business_rates_retention`) run over their published years "
+           "with the settings below; the change is against the data (identifiable expenditure).")
+mech_name = st.radio("Mechanism", mech_options,
+                     format_func=MECHANISMS.get, key="ot_mech", horizontal=True)
+if mech_name is not None:
+    mech_cols = st.columns(4)
+    mech_scenario = app.library_scenario(mech_name)
+    mech_step = mech_scenario.steps[0]
+    if mech_name == "barnett_with_needs_floor":
+        wales = mech_step.nations["TLL"]
+        factor = mech_cols[0].number_input("Wales needs factor", 0.5, 2.0, wales.needs_factor,
+                                           0.01, key="ot_mech_factor")
+        floor_on = mech_cols[1].checkbox("Wales floor", True, key="ot_mech_floor_on")
+        floor = mech_cols[2].number_input("Floor (relative funding)", 0.5, 2.0,
+                                          wales.floor or 1.15, 0.01, key="ot_mech_floor",
+                                          disabled=not floor_on)
+        comparability = mech_cols[3].slider("Comparability (all nations)", 0.0, 1.0,
+                                            wales.comparability, 0.05, key="ot_mech_comp")
+        nations = {code: terms.model_copy(update={"comparability": comparability})
+                   for code, terms in mech_step.nations.items()}
+        nations["TLL"] = nations["TLL"].model_copy(update={
+            "needs_factor": factor, "floor": floor if floor_on else None})
+        changes = {"nations": nations}
+        shown_codes = list(mech_step.nations)
+    else:
+        share = mech_cols[0].slider("Local share", 0.05, 1.0,
+                                    float(mech_scenario.devolution[mech_step.tax].share), 0.05,
+                                    key="ot_mech_share")
+        levy = mech_cols[1].slider("Levy cap", 0.0, 1.0, mech_step.levy_cap, 0.05,
+                                   key="ot_mech_levy")
+        net = mech_cols[2].slider("Safety net (share of BFL)", 0.0, 1.0, mech_step.safety_net,
+                                  0.005, key="ot_mech_net")
+        every = mech_cols[3].number_input("Reset every (years, 0 = never)", 0, 20,
+                                          mech_step.reset_every or 0, key="ot_mech_reset")
+        changes = {"levy_cap": levy, "safety_net": net, "reset_every": int(every) or None}
+        devolution = dict(mech_scenario.devolution)
+        devolution[mech_step.tax] = devolution[mech_step.tax].model_copy(update={"share": share})
+        mech_scenario = mech_scenario.model_copy(update={"devolution": devolution})
+        shown_codes = None
+    try:
+        varied = mech_scenario.model_copy(update={"steps": [
+            type(mech_step).model_validate({**mech_step.model_dump(), **changes})]})
+        mech_result = run_on(varied, scenario_federation(varied))
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "The mechanism")
+    else:
+        mech_path = mech_draw.mechanism_path(mech_result, shown_codes)
+        mech_cur = mech_result.federation.currency
+        st.plotly_chart(mech_draw.mechanism_figure(mech_path, mech_cur, MECHANISMS[mech_name]),
+                        key="ot_mech_chart")
+        st.dataframe(presentation.number_style(mech_path), hide_index=True, key="ot_mech_table")
+        st.caption(f"{mech_cur} per head of population, by financial year; source: "
+                   f"{mech_result.federation.source}.")
+
+# ------------------------------------------------------------------ 6. roadmap
+if getattr(scenario, "roadmap", None) is not None:
+    from simulator.scenario.roadmap import run_roadmap  # noqa: E402
+
+    try:
+        road = run_roadmap(scenario.model_copy(update={"roadmap": scenario.roadmap.model_copy(
+            update={"draws": 0})}))
+    except app.USER_ERRORS as exc:
+        app.show_error(exc, "The roadmap")
+    else:
+        road_years = road.result.federation.years
+        road_cur = road.result.federation.currency
+        st.subheader(f"The roadmap of {name}, {road_years[0]} to {road_years[-1]}")
+        st.dataframe(road.stages_table(), hide_index=True, key="ot_road_stages")
+        road_table = mech_draw.roadmap_table(road)
+        st.dataframe(presentation.number_style(road_table), hide_index=True,
+                     key="ot_road_table", height=presentation.table_height(len(road_table)))
+        st.caption(f"Cumulative gain (+) or loss (-) against no change, {road_cur} m summed "
+                   f"{road_years[0]} to {road_years[-1]}; the first year each region's resources "
+                   f"fall below {scenario.roadmap.guarantee:.0%} of no change (simulator.scenario"
+                   ".roadmap; Monte-Carlo bands in the report).")

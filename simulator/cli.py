@@ -185,6 +185,16 @@ def _describe(scenario: Scenario) -> list[str]:
                      f"{len(base.steps)} step{'s' if len(base.steps) != 1 else ''})")
     if scenario.projection is not None:
         lines.append("projection: " + describe_projection(scenario))
+    roadmap = getattr(scenario, "roadmap", None)
+    if roadmap is not None:
+        from .scenario.roadmap import describe_stage as stage_text
+
+        for stage in roadmap.stages:
+            lines.append(f"roadmap, year {stage.year}: {stage_text(stage)}")
+    for bench in getattr(scenario, "benchmarks", []):
+        check = bench.check()
+        lines.append(f"benchmark: {bench.name}: {bench.measure}"
+                     + (f" of {bench.indicator}" if bench.indicator else "") + f" {check.text}")
     return lines
 
 
@@ -207,6 +217,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     note = _projection_note(scenario, args.year)
     if note:
         print(note)
+    if getattr(scenario, "roadmap", None) is not None:
+        print("note: --year runs the scenario's first-year settlement, without its roadmap"
+              if args.year is not None else
+              f"roadmap: {len(scenario.roadmap.stages)} stages (fiscalsim roadmap "
+              f"{args.file} shows them year by year)")
     for year in years[-1:] if projected else years:  # a projection: its last year
         label = f"{year}{' (projected)' if projected else ''}"
         rows = regions[regions["year"] == year]
@@ -227,7 +242,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
     if out is not None:
-        _write(out, scenario, regions, metrics)
+        _write(out, scenario, regions, metrics, result.federation)
         print(f"\nwrote {out}")
     return OK
 
@@ -251,19 +266,29 @@ def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
                          for _, r in rows.iterrows()])
 
 
-def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame) -> None:
+def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame,
+           federation=None) -> None:
+    from .provenance import output_provenance, with_provenance_columns, write_scenario_sidecar
+
     table = metrics.reset_index().rename(columns={"index": "metric"})
     table.columns = [str(c) for c in table.columns]
+    meta = output_provenance(scenario, federation if federation is not None
+                             else scenario.load_federation())
     try:
-        if out.suffix.lower() == ".csv":
-            regions.assign(scenario=scenario.name).to_csv(out, index=False)
+        if out.suffix.lower() == ".csv":  # version and edition per row, scenario beside it
+            with_provenance_columns(regions.assign(scenario=scenario.name), meta).to_csv(
+                out, index=False)
+            write_scenario_sidecar(out, meta)
         elif out.suffix.lower() == ".xlsx":
             with pd.ExcelWriter(out) as writer:
                 regions.to_excel(writer, sheet_name="regions", index=False)
                 table.to_excel(writer, sheet_name="summary", index=False)
+                pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(
+                    writer, sheet_name="provenance", index=False)
         else:
             payload = {"scenario": scenario.name, "dataset": scenario.dataset.name,
                        "years": sorted(set(regions["year"])),
+                       "provenance": meta,
                        "regions": json.loads(regions.to_json(orient="records")),
                        "summary": json.loads(table.to_json(orient="records"))}
             out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -81,7 +81,7 @@ def test_run_writes_csv_xlsx_and_json(capsys, tmp_path):
     frame = pd.read_csv(tmp_path / "results.csv")
     assert len(frame) == 12 and "resources_per_head_gbp" in frame and set(frame["scenario"]) == {"german_symmetric"}
     sheets = pd.read_excel(tmp_path / "results.xlsx", sheet_name=None)
-    assert set(sheets) == {"regions", "summary"} and len(sheets["regions"]) == 12
+    assert set(sheets) == {"regions", "summary", "provenance"} and len(sheets["regions"]) == 12
     payload = json.loads((tmp_path / "results.json").read_text())
     assert payload["scenario"] == "german_symmetric" and len(payload["regions"]) == 12
     assert any(row["metric"] == "gini_after" for row in payload["summary"])
@@ -200,3 +200,28 @@ def test_no_traceback_as_a_process(bad_file):
                                capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 1
     assert "steps[0].rat" in completed.stdout and "Traceback" not in completed.stderr
+
+
+def test_output_files_state_version_edition_and_scenario(capsys, tmp_path):
+    """Every --out file carries the fiscalsim version and the data edition, and the
+    resolved scenario (JSON and XLSX inside, CSV beside it), which loads back to the same
+    scenario and the same figures."""
+    from simulator import __version__
+    from simulator.scenario import load_scenario, parse_scenario, run_scenario
+
+    for suffix in (".csv", ".xlsx", ".json"):
+        code, _, _ = run_cli(capsys, "run", "business_rates_75_retention", "--out",
+                             str(tmp_path / f"r{suffix}"))
+        assert code == 0
+    frame = pd.read_csv(tmp_path / "r.csv")
+    assert set(frame["fiscalsim_version"]) == {__version__}
+    assert frame["data_edition"].iloc[0].startswith("uk_itl1: ONS Country and Regional")
+    sidecar = (tmp_path / "r.csv.scenario.yaml").read_text()
+    payload = json.loads((tmp_path / "r.json").read_text())
+    sheet = pd.read_excel(tmp_path / "r.xlsx", sheet_name="provenance").set_index("field")
+    original = load_scenario(LIBRARY["business_rates_75_retention"])
+    for text in (sidecar, payload["provenance"]["scenario_yaml"], sheet.loc["scenario_yaml", "value"]):
+        again = parse_scenario(text, name="from-output.yaml")
+        assert again.model_dump() == original.model_dump()
+    per_head = run_scenario(parse_scenario(sidecar, name="x.yaml")).resources_per_head.ravel()
+    assert list(frame["resources_per_head_gbp"]) == pytest.approx(per_head, rel=1e-12)

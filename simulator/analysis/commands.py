@@ -138,7 +138,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           + ", ".join(f"{p} = {best[p]:.6g}" for p in grids) + f" ({year})")
     if out is not None:
         table = result.by_region() if args.by_region else result.points()
-        _write_table(table, out)
+        _write_table(table, out, scenario, fed)
         print(f"wrote {out}")
     if html is not None:
         fig = result.figure(args.metric, year)
@@ -161,8 +161,17 @@ def _html_out(out: str | None, option: str) -> Path | None:
     return path
 
 
-def _write_table(table, out: Path) -> None:
+def _write_table(table, out: Path, scenario=None, federation=None) -> None:
+    meta = None
+    if scenario is not None and federation is not None:
+        from ..provenance import (output_provenance, with_provenance_columns,
+                                  write_scenario_sidecar)
+
+        meta = output_provenance(scenario, federation)
+        table = with_provenance_columns(table, meta)
     try:
+        if meta is not None:
+            write_scenario_sidecar(out, meta)
         if out.suffix.lower() == ".csv":
             table.to_csv(out, index=False)
         elif out.suffix.lower() == ".xlsx":
@@ -264,9 +273,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     cli = _cli()
     out = _html_out(args.out, "--out")
     scenario = _scenario(args.file)
-    benchmarks = [
-        Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True),
-        Benchmark(DEFAULT_BENCHMARKS[1].name, "min_index", args.min_index, False)]
+    # the scenario's benchmarks (or the defaults), with a flag given replacing the
+    # default of the same measure or adding to the scenario's
+    flags = [Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True)
+             if args.max_min_ratio is not None else None,
+             Benchmark(DEFAULT_BENCHMARKS[1].name, "min_index", args.min_index, False)
+             if args.min_index is not None else None]
+    if scenario.benchmarks:
+        benchmarks = list(scenario.benchmarks) + [f for f in flags if f is not None]
+    else:
+        benchmarks = [f if f is not None else d for f, d in zip(flags, DEFAULT_BENCHMARKS)]
     try:
         text = build_report(scenario, years=args.years, benchmarks=benchmarks)
     except ConfigurationError as error:
@@ -278,6 +294,66 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as error:
         raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
     print(f"wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB, self-contained)")
+    return cli.OK
+
+
+# ------------------------------------------------------------------ roadmap
+def cmd_roadmap(args: argparse.Namespace) -> int:
+    """Show a scenario's roadmap year by year, or (--within X) solve the fastest phase-in."""
+    from ..scenario import dump_scenario
+    from ..scenario.roadmap import run_roadmap, solve_roadmap
+
+    cli = _cli()
+    scenario = _scenario(args.file)
+    if args.within is not None:
+        if not 0.0 <= args.within < 1.0:
+            raise _usage(f"--within {args.within}: a share between 0 and 1 (0.02 = 2%)")
+        if args.out is not None and not args.out.endswith((".yaml", ".yml")):
+            raise _usage(f"--out {args.out}: must end in .yaml")
+        if scenario.roadmap is not None:
+            raise _usage(f"{args.file} already has a roadmap; --within phases in a scenario's "
+                         "own devolution")
+        solution = solve_roadmap(scenario, args.within, args.steps)
+        phase = solution.phase
+        print(f"{scenario.name}: fastest phase-in of its devolution keeping every region at "
+              f"least {1 - args.within:.1%} of no change in every year (grid of "
+              f"{args.steps + 1} shares)")
+        print(cli.format_table(["Year", "Share of the reform in force"],
+                               [[y, f"{s:.0%}"] for y, s in zip(solution.years, phase.shares)],
+                               "lr"))
+        full = phase.full_from
+        print("in full from " + (solution.years[full] if full is not None else
+                                 "no year of the run"))
+        if args.out is not None:
+            from pathlib import Path
+
+            text = dump_scenario(solution.roadmap_scenario())
+            try:
+                Path(args.out).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise _usage(f"--out {args.out}: cannot write: {error.strerror}") from None
+            print(f"wrote {args.out}")
+        return cli.OK
+    if scenario.roadmap is None:
+        raise _usage(f"{args.file} has no roadmap: section; give --within X to solve one")
+    roadmap = run_roadmap(scenario)
+    fed = roadmap.result.federation
+    cur = fed.currency
+    print(f"{scenario.name}: roadmap over {fed.years[0]} to {fed.years[-1]}")
+    print(cli.format_table(["Year", "Stage", "What changes"],
+                           [[r.year, str(r.stage), r.change]
+                            for r in roadmap.stages_table().itertuples()], "lrl"))
+    cumulative = roadmap.cumulative()
+    final = cumulative[cumulative["year"] == fed.years[-1]]
+    below = roadmap.below_guarantee()
+    guarantee = scenario.roadmap.guarantee
+    print()
+    print(cli.format_table(
+        ["Code", "Region", f"Cumulative vs no change ({cur} m)",
+         f"First year below {guarantee:.0%}", "Lowest share of no change"],
+        [[r.code, r.region, f"{getattr(r, f'cumulative_gain_{cur.lower()}_m'):+,.0f}",
+          b.first_year_below or "never", f"{b.lowest_share_of_no_change:.1%}"]
+         for r, b in zip(final.itertuples(), below.itertuples())], "llrlr"))
     return cli.OK
 
 
@@ -323,13 +399,26 @@ def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> N
                      help="budget: the inequality measure to minimise")
     sub.add_argument("--year", help="financial year (default: the scenario's)")
 
+    sub = add("roadmap", cmd_roadmap, "Show a scenario's roadmap year by year (cumulative "
+              "gains against no change, first year below the guarantee), or solve the "
+              "fastest phase-in of its devolution within X of no detriment (--within).")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--within", type=float, metavar="X", help="solve: keep every region "
+                     "at least 1 - X of no change every year (0.02 = 2%%)")
+    sub.add_argument("--steps", type=int, default=20, metavar="N",
+                     help="solve: grid of N + 1 shares from 0 to 1 (20)")
+    sub.add_argument("--out", metavar="F.yaml", help="solve: write the scenario with the "
+                     "roadmap found")
+
     sub = add("report", cmd_report, "Write the annual report of a scenario: one self-contained "
               "HTML file with benchmarks, charts, winners and losers, method and sources.")
     sub.add_argument("file", metavar="FILE")
     sub.add_argument("--out", required=True, metavar="F", help="the HTML file to write")
     sub.add_argument("--years", metavar="FIRST:LAST", help="years for the path (default: the "
                      "scenario's), e.g. 2019-20:2024-25")
-    sub.add_argument("--max-min-ratio", type=float, default=1.5, metavar="X",
-                     help="benchmark: highest / lowest resources per head at most X (1.5)")
-    sub.add_argument("--min-index", type=float, default=90.0, metavar="X",
-                     help="benchmark: lowest region at least X%% of average (90)")
+    sub.add_argument("--max-min-ratio", type=float, default=None, metavar="X",
+                     help="benchmark: highest / lowest resources per head at most X (default "
+                     "1.5 unless the scenario declares benchmarks)")
+    sub.add_argument("--min-index", type=float, default=None, metavar="X",
+                     help="benchmark: lowest region at least X%% of average (default 90 unless "
+                     "the scenario declares benchmarks)")

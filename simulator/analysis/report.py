@@ -1,9 +1,13 @@
 """The annual report: one self-contained HTML page for a scenario.
 
-Sections: headline figures, benchmarks for regional disparity (met or not),
-resources per head by region, winners and losers, the path over the years,
-method (each step's formula from its docstring and its legal reference) and
-data provenance.  Every number comes from the engine (``Result.by_region`` and
+Sections: headline figures, benchmarks (the scenario's ``benchmarks:`` or the
+defaults; each met or not within its tolerance, with its gap, and over the years),
+outcome benchmarks with each indicator's progress between vintages, the roadmap
+(stages, cumulative gains against no change, first year below the guarantee, risk
+bands) when the scenario has one, resources per head by region, winners and losers,
+the path over the years, method (each step's formula from its docstring and its
+legal reference), data provenance, and the resolved scenario with the fiscalsim
+version and data edition (:func:`scenario_from_report` reads it back).  Every number comes from the engine (``Result.by_region`` and
 ``Result.summary``); every chart states its unit, year and source.  plotly.js
 is embedded once, so the file opens offline.
 
@@ -26,8 +30,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import metrics
+from ..benchmarks import MEASURES, BenchmarkCheck, evaluate, format_value, met
 from ..engine import Result
+from ..provenance import data_edition, fiscalsim_version
 from ..errors import ConfigurationError
 from ..scenario import Scenario
 from ..scenario.running import (describe_projection, headline_metrics, metric_label,
@@ -41,42 +46,57 @@ BEFORE, AFTER = "#999999", "#0072B2"
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A target for regional disparity of resources per head.
+    """A target for regional disparity of resources per head (the CLI's flags).
 
-    ``metric``: ``max_min_ratio`` (highest / lowest per head), ``min_index``
-    (lowest region as % of the population-weighted average), ``gini``;
-    ``at_most`` True when the value must not exceed ``target``.
+    ``metric``: a fiscal measure of :data:`simulator.benchmarks.MEASURES`
+    (``max_min_ratio``, ``min_index``, ``gini``); ``at_most`` True when the value
+    must not exceed ``target``; ``tolerance`` the margin within which it counts as
+    met (None: the measure's default). A scenario's ``benchmarks:`` section gives
+    the same and more (outcome measures, years).
     """
 
     name: str
     metric: str
     target: float
     at_most: bool
+    tolerance: float | None = None
+
+    def check(self) -> BenchmarkCheck:
+        return BenchmarkCheck(self.name, self.metric, self.target,
+                              "at_most" if self.at_most else "at_least", self.tolerance)
 
     def value(self, per_head: np.ndarray, population: np.ndarray) -> np.ndarray:
         """The benchmark's measure per year ``(Y,)``."""
-        if self.metric == "max_min_ratio":
-            return metrics.max_min_ratio(per_head, population)
-        if self.metric == "gini":
-            return metrics.gini(per_head, population)
-        if self.metric == "min_index":
-            average = metrics.weighted_mean(per_head, population)[..., None]
-            return 100.0 * (per_head / average).min(axis=-1)
-        raise ConfigurationError(f"unknown benchmark metric {self.metric!r}; known: "
-                                 "max_min_ratio, min_index, gini")
+        spec = MEASURES.get(self.metric)
+        if spec is None or spec.kind != "fiscal":
+            raise ConfigurationError(f"unknown benchmark metric {self.metric!r}; known: "
+                                     + ", ".join(k for k, m in MEASURES.items()
+                                                 if m.kind == "fiscal"))
+        return spec.compute(per_head, population, None)
 
     def met(self, value: np.ndarray) -> np.ndarray:
-        return value <= self.target if self.at_most else value >= self.target
+        check = self.check()
+        return met(value, self.target, check.how, check.tol)
 
     @property
     def text(self) -> str:
-        return f"{'at most' if self.at_most else 'at least'} {self.target:g}"
+        return self.check().text
 
 
 DEFAULT_BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("Highest / lowest resources per head", "max_min_ratio", 1.5, True),
     Benchmark("Lowest resources per head, index (average = 100)", "min_index", 90.0, False),
 )
+
+
+def _checks(benchmarks) -> list[BenchmarkCheck]:
+    out = []
+    for bench in benchmarks:
+        if isinstance(bench, BenchmarkCheck):
+            out.append(bench)
+        else:  # Benchmark or a scenario's BenchmarkSpec
+            out.append(bench.check())
+    return out
 
 
 def year_list(spec: str | Sequence[str] | None, available: Sequence[str]) -> list[str] | None:
@@ -139,37 +159,28 @@ def _figure(fig, source: str) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
-def benchmark_table(result: Result, benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS
+def benchmark_table(result: Result, benchmarks: Sequence[Any] = DEFAULT_BENCHMARKS
                     ) -> pd.DataFrame:
-    """One row per benchmark and year: target, baseline and reform values, met or not."""
-    fed = result.federation
-    shape = (len(fed.years), fed.n_regions)
-    population = np.broadcast_to(result.state.population, shape)
-    after = np.broadcast_to(result.state.resources, shape) / population
-    base_population = np.broadcast_to(result.baseline.population, shape)
-    before = np.broadcast_to(result.baseline.resources, shape) / base_population
-    rows = []
-    for bench in benchmarks:
-        value_before = bench.value(before, base_population)
-        value_after = bench.value(after, population)
-        for y, year in enumerate(fed.years):
-            rows.append({"benchmark": bench.name, "target": bench.text, "year": year,
-                         "baseline": float(value_before[y]), "reform": float(value_after[y]),
-                         "met_baseline": bool(bench.met(value_before[y])),
-                         "met": bool(bench.met(value_after[y]))})
-    return pd.DataFrame(rows)
+    """One row per benchmark and year (or outcome vintage): target (text), tolerance,
+    baseline and reform values, met or not within the tolerance, and the gap
+    (:func:`simulator.benchmarks.evaluate`)."""
+    table = evaluate(result, _checks(benchmarks))
+    return table.assign(target_value=table["target"], target=table["target_text"],
+                        reform=table["value"])
 
 
 # ------------------------------------------------------------------ report
 def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None,
-                 benchmarks: Sequence[Benchmark] = DEFAULT_BENCHMARKS,
+                 benchmarks: Sequence[Any] | None = None,
                  title: str | None = None) -> str:
     """The scenario's annual report as one self-contained HTML page (a string).
 
     Args:
         years: years for the path (``"2019-20:2024-25"``, a list); default the
             scenario's years.
-        benchmarks: disparity targets shown as met or not.
+        benchmarks: targets shown as met or not (:class:`Benchmark`, a scenario's
+            ``BenchmarkSpec`` or :class:`simulator.benchmarks.BenchmarkCheck`); default
+            the scenario's ``benchmarks:``, or :data:`DEFAULT_BENCHMARKS` if it has none.
         title: page title (default: the scenario's name).
     """
     import plotly.graph_objects as go
@@ -178,6 +189,7 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     from ..data import load_federation
 
     projection = None  # (plan, text) when the projection runs
+    roadmap = None     # RoadmapResult when the scenario's roadmap runs
     if years is not None:
         all_years = load_federation(scenario.dataset.name, **scenario.dataset.options).years
         years = year_list(years, all_years)
@@ -185,6 +197,12 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
         observed = load_federation(scenario.dataset.name, **scenario.dataset.options)
         plan = plan_projection(scenario, observed)
         projection = plan, describe_projection(scenario, plan)
+    if scenario.roadmap is not None and years is None:
+        from ..scenario.roadmap import run_roadmap
+
+        roadmap = run_roadmap(scenario)
+        result = roadmap.result
+    elif projection is not None:
         result = run_projection(scenario, observed)
     else:
         result = run_on(scenario, scenario_federation(scenario, years))
@@ -208,7 +226,10 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     span = last if len(fed.years) == 1 else f"{fed.years[0]} to {last}"
     add(f"<p class=meta>Dataset <b>{_e(fed.name)}</b>, {_e(span)}; {fed.n_regions} regions; "
         f"money in {cur} (per head: {cur} per person; totals: {cur} million a year). "
-        f"Generated by fiscalsim on {date.today().isoformat()}.</p>")
+        f"Generated by fiscalsim {_e(fiscalsim_version())} on {date.today().isoformat()}.</p>")
+    add(f"<p class=meta>Data edition: {_e(data_edition(fed))}. The resolved scenario is "
+        "embedded at the end of this page (<a href=\"#reproduce\">Reproduce this report</a>), "
+        "so the report can be re-run from itself.</p>")
     add(f"<p class=meta>Source: {_e(source)}</p>")
     if projection is not None:
         add(f"<p class=meta>Projection: {_e(projection[1])}. Projected years are "
@@ -222,14 +243,46 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
                f"Source: {source}"))
 
     # ---- benchmarks
+    if benchmarks is None:
+        benchmarks = list(scenario.benchmarks) or list(DEFAULT_BENCHMARKS)
     bench = benchmark_table(result, benchmarks)
+    fiscal = bench[bench["kind"] == "fiscal"]
+    outcome = bench[bench["kind"] == "outcome"]
     add("<h2 id=benchmarks>Benchmarks for regional disparity</h2>")
+    source_note = ("declared in the scenario (<code>benchmarks:</code>)" if scenario.benchmarks
+                   and benchmarks == list(scenario.benchmarks) else "the report's defaults")
     add("<p>Targets for the spread of resources per head between regions (population-weighted "
-        "average = 100). Each is checked for the baseline and for this scenario.</p>")
-    add(_table(["Benchmark", "Target", "Year", "Baseline", "Met (baseline)", "This scenario", "Met"],
-               [[r.benchmark, r.target, r.year, f"{r.baseline:.3f}",
-                 "yes" if r.met_baseline else "no", f"{r.reform:.3f}", "yes" if r.met else "NO"]
-                for r in bench.itertuples()], numeric_from=3, css="bench"))
+        f"average = 100), {source_note}. Each is checked for the baseline and for this "
+        "scenario; a target counts as met within its stated tolerance, and values are shown "
+        "at the precision compared. The gap is how far the value falls short of the target "
+        "(0 when met).</p>")
+    add(_table(["Benchmark", "Target", "Year", "Baseline", "Met (baseline)", "This scenario",
+                "Met", "Gap"],
+               [[r.benchmark, r.target, r.year, format_value(r.baseline, r.tolerance),
+                 "yes" if r.met_baseline else "no", format_value(r.reform, r.tolerance),
+                 "yes" if r.met else "NO", format_value(r.gap, r.tolerance)]
+                for r in fiscal.itertuples()], numeric_from=3, css="bench"))
+    if len(fed.years) > 1 and len(fiscal):
+        fig = go.Figure()
+        for name_, rows in fiscal.groupby("benchmark", sort=False):
+            fig.add_trace(go.Scatter(x=rows["year"], y=rows["reform"], name=f"{name_}",
+                                     mode="lines+markers"))
+            fig.add_trace(go.Scatter(x=rows["year"], y=rows["target_value"],
+                                     name=f"{name_}: target", mode="lines",
+                                     line={"dash": "dot"}))
+        fig.update_layout(title=f"Benchmarks over time, {fed.years[0]} to {last} (each in "
+                                "its own unit: ratio or index, average = 100)",
+                          xaxis_title="financial year", yaxis_title="value (measure's unit)",
+                          height=420)
+        add(_figure(fig, source))
+    if len(outcome):
+        add(_outcomes_section(result, outcome, scenario))
+
+    if roadmap is not None:
+        add(_roadmap_section(roadmap, source))
+    elif scenario.roadmap is not None:
+        add("<p class=note>This scenario sets a roadmap, which is not applied to the published "
+            "years chosen; without <code>--years</code> the report follows the roadmap.</p>")
 
     # ---- regions
     shown = f"{last} (projected)" if projection is not None else last
@@ -315,6 +368,9 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
     # ---- provenance
     add("<h2 id=data>Data provenance</h2>")
     add(_provenance(fed))
+
+    add("<h2 id=reproduce>Reproduce this report</h2>")
+    add(_reproduce(scenario, fed))
 
     body = "\n".join(parts)
     return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -419,3 +475,163 @@ def impact_section(impact) -> str:
     from .impact import impact_html
 
     return impact_html(impact)
+# ------------------------------------------------------------------ reproducibility
+SCENARIO_SCRIPT_ID = "fiscalsim-scenario"
+
+
+def _reproduce(scenario: Scenario, fed) -> str:
+    from ..scenario import dump_scenario
+
+    text = dump_scenario(scenario)
+    # a YAML script block the browser does not run; "</" cannot end it early
+    embedded = text.replace("</", "<\\/")
+    return "\n".join([
+        f"<p>fiscalsim {_e(fiscalsim_version())}; data {_e(data_edition(fed))}. Save the "
+        "scenario below as <code>scenario.yaml</code> and run <code>fiscalsim report "
+        "scenario.yaml --out report.html</code> (or read it back with "
+        "<code>simulator.analysis.report.scenario_from_report</code>).</p>",
+        f"<pre class=doc id=scenario-yaml>{_e(text)}</pre>",
+        f'<script type="application/x-yaml" id="{SCENARIO_SCRIPT_ID}">{embedded}</script>',
+    ])
+
+
+def scenario_from_report(html_text: str) -> Scenario:
+    """The resolved scenario embedded in a report (see :func:`build_report`)."""
+    import re
+
+    from ..scenario import parse_scenario
+
+    match = re.search(rf'<script type="application/x-yaml" id="{SCENARIO_SCRIPT_ID}">(.*?)'
+                      r"</script>", html_text, re.S)
+    if match is None:
+        raise ConfigurationError("no embedded scenario in this report")
+    return parse_scenario(match.group(1).replace("<\\/", "</"), name="report")
+
+
+def _outcomes_section(result: Result, outcome: pd.DataFrame, scenario: Scenario) -> str:
+    """Outcome benchmarks: met or not by vintage, and each indicator's progress by region."""
+    from ..data.outcomes import OUTCOME_VINTAGES, outcome_progress, vintage_mapping
+
+    fed = result.federation
+    mapping = vintage_mapping()
+    first, second = OUTCOME_VINTAGES
+    out = ["<h2 id=outcomes>Outcome benchmarks: regional inequalities in opportunity</h2>",
+           "<p>Outcome indicators from ONS's subnational indicators, two vintages (editions "
+           f"{first} and {second}; each region's value is the population-weighted mean of its "
+           "local authorities; see simulator/data/outcomes/PROVENANCE.md). The periods covered "
+           "differ by indicator and are stated below.</p>"]
+    out.append(_table(
+        ["Benchmark", "Indicator", "Target", "Vintage", "Earlier vintage", "Value", "Met",
+         "Gap"],
+        [[r.benchmark, _outcome_indicator(scenario, r.benchmark), r.target, r.year,
+          format_value(r.baseline, r.tolerance), format_value(r.reform, r.tolerance),
+          "yes" if r.met else "NO", format_value(r.gap, r.tolerance)]
+         for r in outcome.itertuples()], numeric_from=4, css="outcome-bench"))
+    seen = []
+    for bench in scenario.benchmarks:
+        if bench.indicator is None or bench.indicator in seen:
+            continue
+        seen.append(bench.indicator)
+        spec = mapping.loc[bench.indicator]
+        progress = outcome_progress(bench.indicator, fed.codes, fed.names)
+        out.append(f"<h3>{_e(bench.indicator)}: {_e(spec['unit'])}, "
+                   f"{'higher' if spec['higher_is_better'] else 'lower'} is better</h3>")
+        out.append(f"<p class=note>{first} vintage: {_e(spec['name_2022'])} "
+                   f"({_e(spec['period_2022'])}); {second} vintage: {_e(spec['name_2024'])} "
+                   f"({_e(spec['period_2024'])}). {_e(spec['note'])}</p>")
+        out.append(_table(
+            ["Code", "Region", f"{first} ({spec['unit']})", f"{second} ({spec['unit']})",
+             "Change", "Improved"],
+            [[r.code, r.region, _num(getattr(r, f"value_{first}")),
+              _num(getattr(r, f"value_{second}")), _num(r.change, signed=True),
+              "n/a" if pd.isna(r.improved) else ("yes" if r.improved else "no")]
+             for r in progress.itertuples()], css=f"progress-{bench.indicator}"))
+    return "\n".join(out)
+
+
+def _outcome_indicator(scenario: Scenario, name: str) -> str:
+    for bench in scenario.benchmarks:
+        if bench.name == name:
+            return bench.indicator or ""
+    return ""
+
+
+def _num(value: float, signed: bool = False) -> str:
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return f"{value:+,.2f}" if signed else f"{value:,.2f}"
+
+
+def _roadmap_section(roadmap, source: str) -> str:
+    """Stages by year, cumulative gains against no change, the first year below the
+    guarantee, and risk bands (when the roadmap draws)."""
+    import plotly.graph_objects as go
+
+    fed = roadmap.result.federation
+    cur = fed.currency
+    c = cur.lower()
+    first, last = fed.years[0], fed.years[-1]
+    guarantee = roadmap.scenario.roadmap.guarantee
+    out = ["<h2 id=roadmap>The roadmap</h2>",
+           "<p>Each stage is in force from its year; every year's figures come from the "
+           "settlement in force that year (simulator.over_time.roadmap). No change = the "
+           "baseline in every year.</p>"]
+    stages = roadmap.stages_table()
+    out.append(_table(["Year", "Stage", "What changes"],
+                      [[r.year, r.stage, r.change] for r in stages.itertuples()],
+                      numeric_from=9, css="roadmap-stages"))
+    cumulative = roadmap.cumulative()
+    column = f"cumulative_gain_{c}_m"
+    final = cumulative[cumulative["year"] == last]
+    below = roadmap.below_guarantee()
+    out.append(f"<h3>Cumulative gain or loss against no change, {first} to {last}</h3>")
+    out.append(_table(
+        ["Code", "Region", f"Cumulative ({cur} m, {first} to {last})",
+         f"First year below {guarantee:.0%} of no change", "Lowest share of no change"],
+        [[r.code, r.region, _money(getattr(r, column), True),
+          b.first_year_below or "never", f"{b.lowest_share_of_no_change:.1%}"]
+         for r, b in zip(final.itertuples(), below.itertuples())],
+        css="roadmap-cumulative",
+        caption=f"{cur} million, summed over the years; resources per head against no change. "
+                f"Source: {source}"))
+    fig = go.Figure()
+    for code, region in zip(fed.codes, fed.names):
+        rows = cumulative[cumulative["code"] == code]
+        fig.add_trace(go.Scatter(x=rows["year"], y=rows[column], name=region,
+                                 mode="lines+markers"))
+    fig.update_layout(title=f"Cumulative gain or loss against no change, {first} to {last} "
+                            f"({cur} m)", yaxis_title=f"{cur} m (cumulative)",
+                      xaxis_title="financial year", height=440)
+    out.append(_figure(fig, source))
+    if roadmap.bands is not None:
+        bands = roadmap.bands
+        value = f"resources_per_head_{c}"
+        draws = roadmap.scenario.roadmap.draws
+        end = bands[bands["year"] == last].pivot_table(index=["code", "region"],
+                                                       columns="percentile", values=value,
+                                                       sort=False).reset_index()
+        percentiles = [p for p in end.columns if isinstance(p, float)]
+        out.append(f"<h3>Risk: resources per head in {last} across {draws} draws</h3>")
+        out.append(_table(["Code", "Region"] + [f"{p:g}th percentile ({cur} per head)"
+                                                for p in percentiles],
+                          [[r["code"], r["region"]] + [_money(r[p]) for p in percentiles]
+                           for _, r in end.iterrows()], css="roadmap-bands",
+                          caption=f"{cur} per head, {last}; correlated revenue shocks estimated "
+                                  f"from the published years (seed "
+                                  f"{roadmap.scenario.roadmap.seed}). Source: {source}"))
+        fig = go.Figure()
+        low, high = min(percentiles), max(percentiles)
+        for code, region in zip(fed.codes, fed.names):
+            rows = bands[bands["code"] == code].pivot_table(index="year", columns="percentile",
+                                                            values=value)
+            fig.add_trace(go.Scatter(x=list(rows.index), y=rows[50.0] if 50.0 in rows else
+                                     rows[percentiles[len(percentiles) // 2]], name=region,
+                                     mode="lines", error_y={"type": "data", "symmetric": False,
+                                     "array": (rows[high] - rows.get(50.0, rows[high])).tolist(),
+                                     "arrayminus": (rows.get(50.0, rows[low]) - rows[low]).tolist()}))
+        fig.update_layout(title=f"Resources per head with {low:g}th-{high:g}th percentile "
+                                f"bands, {first} to {last} ({cur} per head)",
+                          yaxis_title=f"{cur} per head", xaxis_title="financial year",
+                          height=460)
+        out.append(_figure(fig, source))
+    return "\n".join(out)

@@ -125,6 +125,10 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data["projection"] = _without_defaults(scenario.projection)
     if scenario.outputs != Scenario.model_fields["outputs"].get_default(call_default_factory=True):
         data["outputs"] = list(scenario.outputs)
+    if scenario.roadmap is not None:
+        data["roadmap"] = _roadmap_data(scenario.roadmap)
+    if scenario.benchmarks:
+        data["benchmarks"] = [_without_defaults(b) for b in scenario.benchmarks]
     return data
 
 
@@ -589,6 +593,10 @@ class _DataChecker:
             failure = error
         else:
             self._dry_run_projection()
+            if not self.problems:
+                self._dry_run_roadmap()
+            if not self.problems:
+                self._check_benchmark_years()
             return
         steps = list(self.scenario.steps)
         for index in range(len(steps)):
@@ -615,6 +623,49 @@ class _DataChecker:
                                          path=p.path or "projection") for p in error.problems)
         except SimulatorError as error:
             self.add(f"the projection does not run: {error}", "projection")
+
+
+    def _check_benchmark_years(self) -> None:
+        """A fiscal benchmark's year must be a year the scenario runs."""
+        from ..benchmarks import MEASURES
+        from .running import run_scenario
+
+        wanted = [(i, b) for i, b in enumerate(getattr(self.scenario, "benchmarks", []))
+                  if b.year is not None and MEASURES[b.measure].kind == "fiscal"]
+        if not wanted:
+            return
+        quick = self.scenario
+        if getattr(quick, "roadmap", None) is not None:
+            quick = quick.model_copy(update={"roadmap": quick.roadmap.model_copy(
+                update={"draws": 0})})
+        try:
+            years = list(run_scenario(quick).federation.years)
+        except SimulatorError:
+            return  # reported by the dry runs
+        for index, bench in wanted:
+            if bench.year not in years:
+                self.add(f"year {bench.year!r} is not a year the scenario runs ({years[0]} to "
+                         f"{years[-1]})", "benchmarks", index, "year")
+
+    def _dry_run_roadmap(self) -> None:
+        """Run the roadmap once (without draws); a failure is reported at its stage."""
+        from .roadmap import run_roadmap
+
+        roadmap = getattr(self.scenario, "roadmap", None)
+        if roadmap is None:
+            return
+        quick = self.scenario.model_copy(update={"roadmap": roadmap.model_copy(
+            update={"draws": 0})})
+        try:
+            run_roadmap(quick)
+        except ScenarioError as error:
+            for p in error.problems:
+                parts = tuple(int(x) if x.isdigit() else x
+                              for x in p.path.replace("[", ".").replace("]", "").split(".")
+                              if x) if p.path else ("roadmap",)
+                self.add(p.message, *parts)
+        except SimulatorError as error:
+            self.add(f"the roadmap does not run: {error}", "roadmap")
 
 
 def _region_lists(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str]]]:
@@ -646,10 +697,7 @@ def _without_defaults(model) -> dict[str, Any]:
 def _system_data(system: SystemSpec) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if system.devolution:
-        data["devolution"] = {
-            tax: (assignment.share if set(_without_defaults(assignment)) <= {"share"}
-                  else _without_defaults(assignment))
-            for tax, assignment in system.devolution.items()}
+        data["devolution"] = _devolution_data(system.devolution)
     for field in ("block_grant", "block_grant_adjustment", "need_index"):
         value = getattr(system, field)
         if value != SystemSpec.model_fields[field].default:
@@ -657,6 +705,27 @@ def _system_data(system: SystemSpec) -> dict[str, Any]:
     if system.steps:
         data["steps"] = [_step_data(step) for step in system.steps]
     return data
+
+
+def _devolution_data(devolution) -> dict[str, Any]:
+    return {tax: (assignment.share if set(_without_defaults(assignment)) <= {"share"}
+                  else _without_defaults(assignment))
+            for tax, assignment in devolution.items()}
+
+
+def _roadmap_data(roadmap) -> dict[str, Any]:
+    data = {k: v for k, v in _without_defaults(roadmap).items() if k != "stages"}
+    stages = []
+    for stage in roadmap.stages:
+        item: dict[str, Any] = {"year": stage.year}
+        if stage.devolution:
+            item["devolution"] = _devolution_data(stage.devolution)
+        if stage.block_grant_adjustment is not None:
+            item["block_grant_adjustment"] = stage.block_grant_adjustment
+        if stage.steps is not None:
+            item["steps"] = [_step_data(step) for step in stage.steps]
+        stages.append(item)
+    return {"stages": stages, **data}
 
 
 def _step_data(step) -> dict[str, Any]:

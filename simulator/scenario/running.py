@@ -36,6 +36,10 @@ def run_scenario(scenario: Scenario, year: str | list[str] | None = None) -> Res
         ScenarioError: if the scenario names data that does not exist or its
             projection cannot run (each problem names its field).
     """
+    if getattr(scenario, "roadmap", None) is not None and year is None:
+        from .roadmap import run_roadmap
+
+        return run_roadmap(scenario).result
     if scenario.projection is not None and year is None:
         return run_projection(scenario)
     return run_on(scenario, scenario_federation(scenario, year))

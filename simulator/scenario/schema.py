@@ -44,7 +44,7 @@ from ..engine import System, TaxDevolution
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
-__all__ = ["Scenario", "SystemSpec", "DatasetSpec", "Projection", "OutputName",
+__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "Roadmap", "RoadmapStage", "DatasetSpec", "Projection", "OutputName",
            "BGAIndexationName", "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
 
 #: Indicator name under which an inline ``need_index`` mapping is added to the federation.
@@ -244,6 +244,120 @@ class Projection(_Model):
         return value
 
 
+class BenchmarkSpec(_Model):
+    """A measurable benchmark the annual report checks (see :mod:`simulator.benchmarks`):
+    met when the value is at least (or at most) the target within the tolerance."""
+
+    name: str = spec(..., "Name shown in the report.", "text", min_length=1, max_length=200)
+    measure: str = spec(
+        ..., "Registered measure: fiscal (max_min_ratio, min_index, gini of resources per "
+        "head; need_adjusted_min_index when results carry need) or outcome "
+        "(outcome_max_min_ratio, outcome_worst_index, outcome_min, outcome_max of an ONS "
+        "subnational indicator, with `indicator`).", "measure name", min_length=1)
+    target: float = spec(..., "The value to reach, in the measure's unit.", "measure unit",
+                         ge=-1e9, le=1e9)
+    direction: Literal["at_most", "at_least"] | None = spec(
+        None, "Whether the value must be at most or at least the target; null = the "
+        "measure's own (at_most for ratios and the Gini, at_least for indices).", "choice")
+    tolerance: float | None = spec(
+        None, "Margin within which the target counts as met; values are printed at this "
+        "precision. Null = the measure's default (1e-4 for ratios and the Gini, 1e-3 for "
+        "indices).", "measure unit", ge=0, le=1e6)
+    year: str | None = spec(
+        None, "Year checked (fiscal: a year of the run, e.g. '2029-30'; outcome: the vintage "
+        "'2022' or '2024'); null = every year (every vintage).", "financial year or vintage")
+    indicator: str | None = spec(
+        None, "Outcome measures: the indicator (simulator/data/outcomes/vintage_mapping.csv, "
+        "e.g. gdhi_per_head, median_weekly_pay, gva_per_hour).", "indicator name")
+
+    _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
+
+    @field_validator("measure")
+    @classmethod
+    def _known_measure(cls, value: str) -> str:
+        from ..benchmarks import MEASURES, _register_need_adjusted
+
+        _register_need_adjusted()
+        if value not in MEASURES:
+            raise ValueError(f"unknown measure {value!r}; known: {', '.join(MEASURES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _indicator_and_year(self) -> "BenchmarkSpec":
+        from ..benchmarks import MEASURES
+        from ..data.outcomes import OUTCOME_VINTAGES, vintage_mapping
+
+        outcome = MEASURES[self.measure].kind == "outcome"
+        if outcome:
+            if self.indicator is None:
+                raise ValueError(f"measure {self.measure!r} needs an indicator, e.g. "
+                                 "gdhi_per_head")
+            known = list(vintage_mapping().index)
+            if self.indicator not in known:
+                raise ValueError(f"unknown indicator {self.indicator!r}; known: "
+                                 f"{', '.join(known)}")
+            if self.year is not None and self.year not in OUTCOME_VINTAGES:
+                raise ValueError(f"year {self.year!r} is not a vintage of the outcome data "
+                                 f"({' or '.join(OUTCOME_VINTAGES)})")
+        else:
+            if self.indicator is not None:
+                raise ValueError(f"indicator applies to outcome measures only, not "
+                                 f"{self.measure!r}")
+            _check_year_label(self.year)
+        return self
+
+    def check(self):
+        """The :class:`simulator.benchmarks.BenchmarkCheck` to evaluate."""
+        from ..benchmarks import BenchmarkCheck
+
+        return BenchmarkCheck(**self.model_dump())
+
+
+class RoadmapStage(_Model):
+    """One stage of a roadmap: what changes, from which year of the run on."""
+
+    year: int = spec(..., "Years after the first year of the run (the jump-off year of a "
+                     "projection) from which this stage is in force: 1 = the next year.",
+                     "years", ge=1, le=100)
+    devolution: dict[str, TaxDevolution] = spec(
+        dict, "Taxes whose assignment changes from this year: tax -> share (0-1) or {share, "
+        "own_rate, ...}; merged over the previous stage (taxes not named keep theirs).",
+        "tax -> share (0-1)")
+    block_grant_adjustment: BlockGrantAdjustment | None = spec(
+        None, "A new block grant adjustment from this year; null = unchanged.", "method")
+    steps: list[_step_union()] | None = spec(  # type: ignore[valid-type]
+        None, "Equalisation steps from this year (replacing the previous stage's); null = "
+        "unchanged. Phase a rate in by repeating the step with a higher rate.", "steps")
+
+
+class Roadmap(_Model):
+    """A staged path of reform: the scenario's own system holds in the first year of the
+    run, then each stage changes taxes, adjustment or steps from its year on
+    (:func:`simulator.scenario.roadmap.run_roadmap`; formulas in
+    :mod:`simulator.over_time.roadmap`)."""
+
+    stages: list[RoadmapStage] = spec(..., "The stages, in increasing years.", "stages",
+                                      min_length=1, max_length=50)
+    guarantee: float = spec(
+        0.95, "Share of no-change resources per head below which a region is reported as "
+        "falling below the guarantee (the year it first does).", "share (0-1.5)", ge=0,
+        le=1.5)
+    draws: int = spec(0, "Monte-Carlo draws for risk bands around each year (0 = none; "
+                      "shocks estimated from the published years).", "draws", ge=0, le=2000)
+    seed: int = spec(42, "Seed of the Monte-Carlo draws (the same draws for every stage).",
+                     "seed", ge=0, le=2**31 - 1)
+
+    @field_validator("stages")
+    @classmethod
+    def _increasing(cls, stages: list[RoadmapStage]) -> list[RoadmapStage]:
+        years = [stage.year for stage in stages]
+        for before, after in zip(years, years[1:]):
+            if after <= before:
+                raise ValueError(f"stage years must increase: year {after} comes after "
+                                 f"year {before}")
+        return stages
+
+
 class Scenario(SystemSpec):
     """One scenario file: metadata, dataset, the system, and what to compare it with."""
 
@@ -265,6 +379,13 @@ class Scenario(SystemSpec):
         "published years only.", "projection")
     outputs: list[OutputName] = spec(
         lambda: ["regions", "summary"], "Tables `fiscalsim run` shows and writes.", "table names")
+    roadmap: Roadmap | None = spec(
+        None, "A staged path of reform over the years of the run (its years, or the "
+        "projection's): taxes, adjustment and steps changing by year. Null = one system "
+        "throughout.", "roadmap")
+    benchmarks: list[BenchmarkSpec] = spec(
+        list, "Benchmarks the annual report checks (fiscal spread of resources, outcome "
+        "indicators); empty = the report's defaults.", "benchmarks")
 
     _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
 
@@ -297,6 +418,9 @@ def refresh_step_types() -> None:
     if keys == _STEP_KEYS:
         return
     union = list[_step_union()]  # type: ignore[misc]
+    RoadmapStage.model_fields["steps"].annotation = Union[union, None]  # noqa: UP007
+    RoadmapStage.model_rebuild(force=True)
+    Roadmap.model_rebuild(force=True)
     for model in (SystemSpec, Scenario):
         model.model_fields["steps"].annotation = union
         model.model_rebuild(force=True)
@@ -363,8 +487,9 @@ def _accept_shorthand(node: Any, def_name: str, shorthand: dict[str, Any]) -> No
 
 def _year_accepts_numbers(schema: dict[str, Any]) -> None:
     projection = schema.get("$defs", {}).get("Projection", {}).get("properties", {})
+    benchmark = schema.get("$defs", {}).get("BenchmarkSpec", {}).get("properties", {})
     for year in (schema.get("properties", {}).get("year"), projection.get("start_year"),
-                 projection.get("end_year")):
+                 projection.get("end_year"), benchmark.get("year")):
         if year is not None:
             year.setdefault("anyOf", []).insert(
                 0, {"type": "integer", "description": "A year as a number."})

@@ -20,6 +20,8 @@ type                   class                       real system
 ``capacity_cap``       :class:`CapacityCap`        Canada, fiscal capacity cap
 ``family_equalisation`` :class:`FamilyEqualisation` Germany, Zu-/Abschlaege and BEZ
 ``targeted_fund``      :class:`TargetedFund`       UK, place-based funds for highest need
+``barnett``            :class:`Barnett`            UK, Barnett formula (Wales 1.05, floor)
+``business_rates_retention`` :class:`BusinessRatesRetention` England, business rates retention
 =====================  ==========================  ======================================
 """
 
@@ -45,3 +47,8 @@ __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symme
            "HorizontalFunding", "FixedPool", "Lagged", "SourceGapFill", "CapacityCap",
            "FamilyEqualisation"]
 __all__ += ["TargetedFund"]
+
+from .barnett import Barnett  # noqa: E402
+from .business_rates import BusinessRatesRetention  # noqa: E402
+
+__all__ += ["Barnett", "BusinessRatesRetention"]

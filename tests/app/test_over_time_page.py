@@ -100,8 +100,9 @@ def test_default_page_equals_the_api(library):
     assert_methods(at, expected)
     assert_bands(at, expected)
     assert_risk(at, expected)
-    assert len(at.get("plotly_chart")) == 4  # projection, methods, fan chart, risk
-    assert all(any(word in s.value for word in ("2039-40", "Monte-Carlo")) for s in at.subheader)
+    assert len(at.get("plotly_chart")) == 5  # projection, methods, fan chart, risk, mechanisms
+    assert all(any(word in s.value for word in ("2039-40", "Monte-Carlo")) for s in at.subheader
+               if not s.value.startswith("Settlement mechanisms"))  # published years
     assert at.query_params["until"] == END
 
 
