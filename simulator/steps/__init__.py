@@ -20,6 +20,9 @@ type                   class                       real system
 ``capacity_cap``       :class:`CapacityCap`        Canada, fiscal capacity cap
 ``family_equalisation`` :class:`FamilyEqualisation` Germany, Zu-/Abschlaege and BEZ
 ``targeted_fund``      :class:`TargetedFund`       UK, place-based funds for highest need
+``expenditure_need``   :class:`ExpenditureNeed`    Wales, needs-based formula (Holtham)
+``fiscal_equalisation`` :class:`FiscalEqualisation` Australia, HFE on capacity and need
+``needs_floor``        :class:`NeedsFloor`         Wales, 115% needs-based floor
 =====================  ==========================  ======================================
 """
 
@@ -39,9 +42,13 @@ from .standard import Standard
 from .symmetric import Symmetric
 from .targeted_fund import TargetedFund
 from .weight_population import WeightPopulation
+from .expenditure_need import ExpenditureNeed
+from .fiscal_equalisation import FiscalEqualisation
+from .needs_floor import NeedsFloor
 
 __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
            "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
            "HorizontalFunding", "FixedPool", "Lagged", "SourceGapFill", "CapacityCap",
            "FamilyEqualisation"]
 __all__ += ["TargetedFund"]
+__all__ += ["ExpenditureNeed", "FiscalEqualisation", "NeedsFloor"]
