@@ -19,7 +19,8 @@ from ..data import needs_itl1 as data
 from .factors import FACTORS, driver_values, weights_array
 from .model import Assessment, assess
 
-__all__ = ["Prepared", "prepare", "assess_itl1", "assessment_table", "LATEST_YEAR"]
+__all__ = ["Prepared", "prepare", "assess_itl1", "assessment_table", "funding_against_need",
+           "years", "LATEST_YEAR"]
 
 LATEST_YEAR = "2024-25"
 
@@ -89,3 +90,21 @@ def assessment_table(assessment: Assessment, names: Mapping[str, str] | None = N
     if names:
         frame.insert(1, "region", frame["code"].map(names))
     return frame
+
+
+def years() -> tuple[str, ...]:
+    """Financial years with spending by category (the standards' years)."""
+    return data.years()
+
+
+def funding_against_need(prepared: Prepared, assessment: Assessment) -> dict[str, np.ndarray]:
+    """Today's identifiable spending per head against assessed need ``(..., R)``:
+
+        spending index s_i = 100 x x_i / xbar,   funded relative to need = s_i / n_i
+
+    (x identifiable spending per head of the year, xbar its population-weighted
+    mean, n the need index); 100 = funded exactly at assessed need."""
+    spending = prepared.spending_per_head.sum(-2)
+    P = prepared.population
+    index = 100 * spending / ((spending * P).sum(-1, keepdims=True) / P.sum(-1, keepdims=True))
+    return {"spending_index": index, "funded_relative_to_need": index / assessment.need_index}

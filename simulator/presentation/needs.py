@@ -1,0 +1,96 @@
+"""Drawing for the Needs page: need index tables, factor contributions, categories.
+
+Tables and figures only; the numbers come from :mod:`simulator.needs`.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CATEGORY_TITLES", "need_table", "contribution_frame", "contributions_figure",
+           "category_figure", "relative_to"]
+
+CATEGORY_TITLES = {
+    "health": "Health", "education": "Education", "social_protection": "Social protection",
+    "public_order_safety": "Public order and safety", "housing_community": "Housing and community",
+    "transport": "Transport", "other_economic_affairs": "Other economic affairs",
+    "environment": "Environment", "recreation_culture": "Recreation and culture",
+    "general_public_services": "General public services",
+    "adult_social_care": "Adult social care", "childrens_services": "Children's services",
+    "foundation": "Foundation formula",
+}
+
+
+def _title(name: str) -> str:
+    return CATEGORY_TITLES.get(name, name.replace("_", " ").capitalize())
+
+
+def need_table(assessment, names: Mapping[str, str], currency: str = "GBP") -> pd.DataFrame:
+    """One row per region: overall need index (100 = average), assessed spending per head,
+    and the index of each category."""
+    a = assessment
+    frame = pd.DataFrame({
+        "Code": a.codes,
+        "Region": [names.get(c, c) for c in a.codes],
+        "Need index (100 = average)": 100 * a.need_index,
+        f"Assessed spending per head ({currency})": a.assessed_total,
+    })
+    for c, category in enumerate(a.categories):
+        frame[f"{_title(category)} (index)"] = 100 * a.index_by_category[c]
+    return frame
+
+
+def relative_to(assessment, population: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Need index relative to the population-weighted mean of the masked regions (x 100)."""
+    need = assessment.need_index
+    base = (need * population * mask).sum() / (population * mask).sum()
+    return 100 * need / base
+
+
+def contribution_frame(assessment, names: Mapping[str, str], factor_titles: Mapping[str, str]
+                       ) -> pd.DataFrame:
+    """Long frame: region, factor, contribution to the overall index (index points)."""
+    a = assessment
+    points = 100 * a.factor_contributions  # (F, R)
+    return pd.DataFrame({
+        "code": np.tile(a.codes, len(a.factors)),
+        "region": np.tile([names.get(c, c) for c in a.codes], len(a.factors)),
+        "factor": np.repeat([factor_titles.get(f, f) for f in a.factors], len(a.codes)),
+        "points": points.ravel(),
+    })
+
+
+def contributions_figure(frame: pd.DataFrame, *, year: str, height: int = 460):
+    """Stacked bars: each factor's contribution to each region's need index (points from 100)."""
+    import plotly.express as px
+
+    order = (frame.groupby("region", sort=False)["points"].sum().sort_values(ascending=False).index)
+    fig = px.bar(frame, x="region", y="points", color="factor", barmode="relative",
+                 category_orders={"region": list(order)},
+                 labels={"points": "index points (100 = average)", "region": "", "factor": "Factor"},
+                 title=f"Where each region's need comes from (index points above or below 100; "
+                       f"spending mix {year})")
+    totals = frame.groupby("region", sort=False)["points"].sum().reindex(order)
+    fig.add_scatter(x=list(order), y=totals.to_numpy(), mode="markers", name="Total",
+                    marker=dict(color="black", symbol="diamond", size=8))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=50, b=10), legend_title_text="")
+    return fig
+
+
+def category_figure(assessment, names: Mapping[str, str], *, year: str, height: int = 460):
+    """Heatmap: need index by category (rows) and region (columns), 100 = average."""
+    import plotly.graph_objects as go
+
+    a = assessment
+    z = 100 * a.index_by_category
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[names.get(c, c) for c in a.codes], y=[_title(c) for c in a.categories],
+        colorscale="RdBu_r", zmid=100, texttemplate="%{z:.0f}",
+        colorbar=dict(title=dict(text="index (100 = average)", side="top")),
+        hovertemplate="%{y}, %{x}: %{z:.1f}<extra></extra>"))
+    fig.update_layout(title=f"Need index by service category (100 = UK average; spending mix {year})",
+                      height=height, margin=dict(l=10, r=10, t=50, b=10))
+    return fig

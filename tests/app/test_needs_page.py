@@ -1,0 +1,43 @@
+"""Needs page: the table and metrics equal simulator.needs's assessment; moving a weight
+slider changes the result as the model says."""
+
+import numpy as np
+import pytest
+
+from simulator.data import uk_itl1
+from simulator.needs import DEFAULT_WEIGHTS, assess_itl1, prepare
+from simulator.presentation.needs import relative_to
+
+from app_helpers import assert_ok, frame_with, metric, number, open_page
+
+
+def check(at, weights, year="2024-25"):
+    a = assess_itl1(year, weights)
+    table = frame_with(at, "Need index (100 = average)").set_index("Code")
+    assert list(table.index) == list(a.codes)
+    np.testing.assert_allclose(table["Need index (100 = average)"], (100 * a.need_index).round(1))
+    england = np.array([c.startswith("TL") and c < "TLL" for c in a.codes])
+    relative = dict(zip(a.codes, relative_to(a, prepare(year).population, england)))
+    assert number(metric(at, "Wales").value) == pytest.approx(round(relative["TLL"], 1))
+
+
+def test_default_page_shows_the_model(library):
+    at = open_page("needs")
+    assert_ok(at)
+    check(at, DEFAULT_WEIGHTS)
+    assert len(at.get("plotly_chart")) == 3  # contributions, map, categories
+    funded = frame_with(at, "Funded relative to need (100 = at need)")
+    assert len(funded) == 12
+
+
+def test_weights_update_the_result(library):
+    at = open_page("needs")
+    at.slider(key="nd_w_health_very_old").set_value(0.4).run()
+    assert_ok(at)
+    weights = {c: dict(r) for c, r in DEFAULT_WEIGHTS.items()}
+    weights["health"]["very_old"] = 0.4
+    check(at, weights)
+    # too much weight for one category: a clear message, no traceback
+    at.slider(key="nd_w_health_older").set_value(0.9).run()
+    assert not at.exception
+    assert any("at most 1" in e.value for e in at.error)
