@@ -123,7 +123,7 @@ class Result:
             f"baseline_per_head_{cur}": baseline_per_head.ravel(),
             f"change_per_head_{cur}": (per_head - baseline_per_head).ravel(),
         })
-        if self.assessed_need is not None and self.state.population.ndim <= 2:
+        if self.assessed_need is not None and len(self.state.shape) <= 2:
             columns["assessed_need_index"] = 100 * self.assessed_need.ravel()
             columns["need_adjusted_index"] = self.need_adjusted_index().ravel()
             columns["baseline_need_adjusted_index"] = self.need_adjusted_index(baseline=True).ravel()
@@ -177,7 +177,7 @@ class Result:
         columns[f"capacity_gap_before_{cur}_m"] = metrics.gap_below(capacity, population, reference) / 1e6
         columns[f"capacity_gap_after_{cur}_m"] = metrics.gap_below(equalised, population, reference) / 1e6
         columns["capacity_gap_closed"] = metrics.share_of_gap_closed(capacity, equalised, population)
-        if self.assessed_need is not None and state.population.ndim <= 2:
+        if self.assessed_need is not None and len(state.shape) <= 2 and len(baseline.shape) <= 2:
             # resources per head relative to assessed need: its Gini, and the distance from
             # need (population-weighted mean |index - 100|, index points)
             for when, index, weights in (("before", self.need_adjusted_index(baseline=True),
