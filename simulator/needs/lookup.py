@@ -16,6 +16,15 @@ import numpy as np
 __all__ = ["need_index_for", "has_model"]
 
 
+def _check_year(year: str) -> None:
+    from . import itl1
+
+    available = itl1.data.years()
+    if year not in available:
+        raise LookupError(f"year {year!r} has no spending by category "
+                          f"({available[0]} to {available[-1]})")
+
+
 def _itl1(year: str, weights) -> tuple[tuple[str, ...], np.ndarray]:
     from . import itl1
 
@@ -53,19 +62,24 @@ def has_model(codes: Sequence[str]) -> bool:
 
 
 def need_index_for(codes: Sequence[str], year: str | None = None,
-                   weights: Mapping[str, Mapping[str, float]] | None = None) -> np.ndarray:
+                   weights: Mapping[str, Mapping[str, float]] | None = None,
+                   strict: bool = False) -> np.ndarray:
     """Overall need index ``(R,)`` for ``codes`` (in their order), rescaled to a
     population-weighted mean of 1 over ``codes`` only if they are a subset
     (the caller rescales with its own population).
 
     ``year`` picks the category standards (ITL1: a financial year of the
     expenditure data; other years use the latest).  ``weights``: category ->
-    factor -> weight (default: the documented defaults).
+    factor -> weight (default: the documented defaults).  ``strict``: a year
+    outside the expenditure data raises ``LookupError`` instead of using the latest
+    (a step's explicit ``year``; results of projected years use the latest).
     """
     codes = list(codes)
     for name, function in _MODELS:
         model_codes = _model_codes(name)
         if model_codes and set(codes) <= set(model_codes):
+            if strict and year is not None and name == "uk_itl1":
+                _check_year(year)
             if weights is None:
                 found_codes, index = _cached(name, year or "latest")
             else:

@@ -23,7 +23,7 @@ def model_need(state: FiscalState, need_index, year: str | None, name: str) -> n
         from ..needs.lookup import need_index_for
 
         try:
-            need = need_index_for(state.codes, year)
+            need = need_index_for(state.codes, year, strict=True)
         except LookupError as error:
             raise ConfigurationError(f"{name}: {error}; give '{name}' (region code -> index)") from None
     population = state.population

@@ -151,6 +151,8 @@ def test_model_need_is_the_default_on_the_nations_and_regions():
     full = simulate(inputs, devolve(FiscalEqualisation(amount=1e11))).transfers[0][1]
     if (full >= 0).all():  # no clip at 0: Australia's pool and full equalisation agree
         np.testing.assert_allclose(pool, full, rtol=1e-9)
+    with pytest.raises(ConfigurationError, match="2031-32"):
+        simulate(inputs, devolve(ExpenditureNeed(amount=1e9, year="2031-32")))
     other = random_inputs(0, 4)
     with pytest.raises(ConfigurationError, match="need_index"):
         simulate(other, devolve(ExpenditureNeed(amount=1e9)))
