@@ -89,3 +89,19 @@ status = table[["Code", "Region", "Need index (100 = average)"]].assign(**{
     "Spending per head (index, 100 = UK)": funding["spending_index"],
     "Funded relative to need (100 = at need)": funding["funded_relative_to_need"]})
 st.dataframe(status.round(1), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- worked example
+st.subheader("The assessment worked through")
+c1, c2 = st.columns(2)
+app.seed("nd_region", "region", list(assessment.codes))
+st.session_state.setdefault("nd_region", "TLL")
+code = c1.selectbox("Region", list(assessment.codes), key="nd_region", format_func=names.get)
+app.seed("nd_category", "category", list(assessment.categories))
+category = c2.selectbox("Category", list(assessment.categories), key="nd_category",
+                        format_func=lambda c: draw.CATEGORY_TITLES.get(c, c))
+for caption, latex in draw.explain_assessment(assessment, code, category, names,
+                                              {k: f.title for k, f in FACTORS.items()}):
+    st.markdown(caption)
+    st.latex(latex)
+st.caption(f"Numbers for {year}'s spending mix, population mid-2023; the contributions of all "
+           "categories together make the overall need index above.")

@@ -94,3 +94,28 @@ def category_figure(assessment, names: Mapping[str, str], *, year: str, height: 
     fig.update_layout(title=f"Need index by service category (100 = UK average; spending mix {year})",
                       height=height, margin=dict(l=10, r=10, t=50, b=10))
     return fig
+
+
+def explain_assessment(assessment, code: str, category: str, names: Mapping[str, str],
+                       factor_titles: Mapping[str, str], currency: str = "GBP"
+                       ) -> list[tuple[str, str]]:
+    """The assessment of one region and category with its numbers substituted:
+    (caption, LaTeX) pairs, the numbers taken from ``assessment``."""
+    a = assessment
+    c, i = a.categories.index(category), a.codes.index(code)
+    s = float(a.standard[c])
+    used = [f for f in range(len(a.factors)) if a.weights[c, f] > 0]
+    region, title = names.get(code, code), _title(category)
+    terms = " + ".join(f"{a.weights[c, f]:.2f}\\times({a.ratios[f, i]:.3f}-1)" for f in used) or "0"
+    parts = [
+        (f"**Standard**: UK average spending per head on {title.lower()}",
+         f"s = {s:,.0f}\\ \\text{{{currency} per head}}"),
+        (f"**Ratios** of {region}'s drivers to the UK average (population-weighted mean 1): "
+         + ", ".join(f"{factor_titles.get(a.factors[f], a.factors[f])} {a.ratios[f, i]:.3f}"
+                     for f in used), r"r_f = x_f / \bar{x}_f"),
+        ("**Assessed spending** = standard x (1 + weighted sum of the ratios' gaps from 1)",
+         f"A = {s:,.0f}\\times(1 + {terms}) = {float(a.assessed[c, i]):,.0f}"),
+        (f"**Need index** for {title.lower()} (100 = UK average)",
+         f"100\\times A / s = {100 * float(a.assessed[c, i]) / s:.1f}"),
+    ]
+    return parts

@@ -28,6 +28,11 @@ def test_default_page_shows_the_model(library):
     assert len(at.get("plotly_chart")) == 3  # contributions, map, categories
     funded = frame_with(at, "Funded relative to need (100 = at need)")
     assert len(funded) == 12
+    # the worked example (Wales, health by default) ends with the model's numbers
+    a = assess_itl1()
+    c, i = a.categories.index("health"), a.codes.index("TLL")
+    assert f"{a.assessed[c, i]:,.0f}" in at.latex[-2].value
+    assert f"{100 * a.index_by_category[c, i]:.1f}" in at.latex[-1].value
 
 
 def test_weights_update_the_result(library):
