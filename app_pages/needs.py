@@ -11,6 +11,7 @@ from simulator.data import uk_itl1
 from simulator.needs import DEFAULT_WEIGHTS, FACTORS, LATEST_YEAR, assess_itl1, prepare
 from simulator.needs.itl1 import funding_against_need, years as needs_years
 from simulator.presentation import needs as draw
+from simulator.needs import england_la as la_needs
 
 st.title("Spending needs: nations and regions")
 st.caption(
@@ -105,3 +106,34 @@ for caption, latex in draw.explain_assessment(assessment, code, category, names,
     st.latex(latex)
 st.caption(f"Numbers for {year}'s spending mix, population mid-2023; the contributions of all "
            "categories together make the overall need index above.")
+
+# ---------------------------------------------------------------- English authorities
+st.header("English authorities: council services (Fair Funding style)")
+st.caption("The same model for the 296 lower-tier authorities (2024 codes, county and district "
+           "services together): adult social care (aged 65+, 85+, income deprivation), "
+           "children's services (aged 0-17, income deprivation) and a foundation formula "
+           "(income deprivation, sparsity), each with an area cost adjustment from median pay. "
+           "Drivers: ONS mid-2023 population, IoD 2025 income deprivation, ASHE 2023 pay. Block "
+           "sizes and weights are a judgement (docs/needs.md). 100 = England average.")
+try:
+    la_assessment = la_needs.assess_england_la()
+except app.USER_ERRORS as exc:
+    app.show_error(exc, "The authorities' needs model")
+    st.stop()
+la_names = dict(zip(la_needs.prepare().codes, la_needs.prepare().names))
+la_table = draw.need_table(la_assessment, la_names)
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    la_map = app.hexmap("england_la")
+    st.subheader("Need index by authority (100 = England average; population mid-2023)")
+    if la_map is not None:
+        st.plotly_chart(presentation.change_map(
+            la_table.rename(columns={"Code": "code", "Region": "region"}), la_map,
+            "Need index (100 = average)", title="Darker = more need per head (hex map)",
+            unit="need index (100 = England average)", sequential=True, tickformat=".1f",
+            height=600), key="nd_la_map", config=presentation.MAP_CONFIG)
+with right:
+    st.subheader("Every authority")
+    st.dataframe(la_table.rename(columns={"Region": "Authority"})
+                 .sort_values("Need index (100 = average)", ascending=False).round(1),
+                 hide_index=True, height=600, key="nd_la_table")

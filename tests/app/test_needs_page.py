@@ -6,6 +6,7 @@ import pytest
 
 from simulator.data import uk_itl1
 from simulator.needs import DEFAULT_WEIGHTS, assess_itl1, prepare
+from simulator.needs import england_la as la_model
 from simulator.presentation.needs import relative_to
 
 from app_helpers import assert_ok, frame_with, metric, number, open_page
@@ -25,7 +26,12 @@ def test_default_page_shows_the_model(library):
     at = open_page("needs")
     assert_ok(at)
     check(at, DEFAULT_WEIGHTS)
-    assert len(at.get("plotly_chart")) == 3  # contributions, map, categories
+    assert len(at.get("plotly_chart")) == 4  # contributions, map, categories, authorities' map
+    la = frame_with(at, "Authority").set_index("Code")
+    truth = la_model.assess_england_la()
+    assert len(la) == 296
+    np.testing.assert_allclose(la.loc[list(truth.codes), "Need index (100 = average)"],
+                               (100 * truth.need_index).round(1))
     funded = frame_with(at, "Funded relative to need (100 = at need)")
     assert len(funded) == 12
     # the worked example (Wales, health by default) ends with the model's numbers
