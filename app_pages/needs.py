@@ -62,7 +62,8 @@ for col, code in zip(cols, ("TLL", "TLM", "TLN", "TLI")):
 
 table = draw.need_table(assessment, names)
 st.subheader(f"Need index by region and category (100 = UK average; spending mix {year})")
-st.dataframe(table.round(1), hide_index=True, width="stretch")
+st.dataframe(table.round(1), hide_index=True, width="stretch",
+             height=presentation.table_height(len(table)))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -89,7 +90,8 @@ funding = funding_against_need(prepared, assessment)
 status = table[["Code", "Region", "Need index (100 = average)"]].assign(**{
     "Spending per head (index, 100 = UK)": funding["spending_index"],
     "Funded relative to need (100 = at need)": funding["funded_relative_to_need"]})
-st.dataframe(status.round(1), hide_index=True, width="stretch")
+st.dataframe(status.round(1), hide_index=True, width="stretch",
+             height=presentation.table_height(len(status)))
 
 # ---------------------------------------------------------------- worked example
 st.subheader("The assessment worked through")

@@ -71,8 +71,7 @@ def contributions_figure(frame: pd.DataFrame, *, year: str, height: int = 460):
     fig = px.bar(frame, x="region", y="points", color="factor", barmode="relative",
                  category_orders={"region": list(order)},
                  labels={"points": "index points (100 = average)", "region": "", "factor": "Factor"},
-                 title=f"Where each region's need comes from (index points above or below 100; "
-                       f"spending mix {year})")
+                 title=f"Factor contributions to need (index points from 100; {year} mix)")
     totals = frame.groupby("region", sort=False)["points"].sum().reindex(order)
     fig.add_scatter(x=list(order), y=totals.to_numpy(), mode="markers", name="Total",
                     marker=dict(color="black", symbol="diamond", size=8))
