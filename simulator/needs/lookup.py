@@ -30,6 +30,10 @@ def _itl1(year: str, weights) -> tuple[tuple[str, ...], np.ndarray]:
 
     available = itl1.data.years()
     year = year if year in available else itl1.LATEST_YEAR
+    if weights is not None:  # named categories replace their default row
+        from .factors import DEFAULT_WEIGHTS
+
+        weights = {**DEFAULT_WEIGHTS, **weights}
     a = itl1.assess_itl1(year, weights)
     return a.codes, a.need_index
 
@@ -37,6 +41,8 @@ def _itl1(year: str, weights) -> tuple[tuple[str, ...], np.ndarray]:
 def _england_la(year: str, weights) -> tuple[tuple[str, ...], np.ndarray]:
     from . import england_la
 
+    if weights is not None:  # named blocks replace their default row
+        weights = {**england_la.DEFAULT_WEIGHTS, **weights}
     a = england_la.assess_england_la(weights=weights)
     return a.codes, a.need_index
 
@@ -70,7 +76,8 @@ def need_index_for(codes: Sequence[str], year: str | None = None,
 
     ``year`` picks the category standards (ITL1: a financial year of the
     expenditure data; other years use the latest).  ``weights``: category ->
-    factor -> weight (default: the documented defaults).  ``strict``: a year
+    factor -> weight; the categories named replace their default row, the others
+    keep the documented defaults.  ``strict``: a year
     outside the expenditure data raises ``LookupError`` instead of using the latest
     (a step's explicit ``year``; results of projected years use the latest).
     """

@@ -11,10 +11,22 @@ from ..state import FiscalState
 from .base import Step, param, region_values
 
 
-def model_need(state: FiscalState, need_index, year: str | None, name: str) -> np.ndarray:
+#: the ``weights`` parameter of the need steps: category -> factor -> weight
+NeedsWeights = dict[str, dict[str, Annotated[float, Field(ge=0.0, le=1.0)]]]
+
+
+def weights_param():
+    return param(None, description="Needs model weights, category -> factor -> share of the "
+                 "category's spending that varies with the factor (0-1, each category's sum "
+                 "<= 1); a category named replaces its default row, the others keep the documented "
+                 "defaults (docs/needs.md).", unit="share (0-1)")
+
+
+def model_need(state: FiscalState, need_index, year: str | None, name: str,
+               weights=None) -> np.ndarray:
     """The need index ``(..., R)`` a step uses: ``need_index`` (region -> index) if given,
-    else the needs model (:mod:`simulator.needs`) for the state's regions; rescaled to a
-    population-weighted mean of 1."""
+    else the needs model (:mod:`simulator.needs`) for the state's regions, with
+    ``weights`` if given; rescaled to a population-weighted mean of 1."""
     from ..errors import ConfigurationError
 
     if need_index is not None:
@@ -23,9 +35,11 @@ def model_need(state: FiscalState, need_index, year: str | None, name: str) -> n
         from ..needs.lookup import need_index_for
 
         try:
-            need = need_index_for(state.codes, year, strict=True)
+            need = need_index_for(state.codes, year, weights=weights, strict=True)
         except LookupError as error:
             raise ConfigurationError(f"{name}: {error}; give '{name}' (region code -> index)") from None
+        except ValueError as error:
+            raise ConfigurationError(f"weights: {error}") from None
     population = state.population
     need = need + np.zeros(population.shape)
     return need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
@@ -66,6 +80,7 @@ class ExpenditureNeed(Step):
     year: str | None = param(None, description="Financial year whose spending mix weights the "
                              "categories of the needs model (default: latest, 2024-25).",
                              unit="financial year", pattern=r"^\d{4}-\d{2}$")
+    weights: NeedsWeights | None = weights_param()
 
     @model_validator(mode="after")
     def _one_pool(self) -> "ExpenditureNeed":
@@ -79,7 +94,7 @@ class ExpenditureNeed(Step):
         return self.pool_per_head * state.population.sum(axis=-1, keepdims=True)
 
     def apply(self, state: FiscalState) -> FiscalState:
-        need = model_need(state, self.need_index, self.year, "need_index")
+        need = model_need(state, self.need_index, self.year, "need_index", self.weights)
         weight = need * state.population
         transfer = self.pool(state) * weight / weight.sum(-1, keepdims=True)
         return state.with_transfer(state.unique_label(self.display_label), transfer)

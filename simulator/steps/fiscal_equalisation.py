@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from ..state import FiscalState
 from .base import Measure, Step, measure_param, param
-from .expenditure_need import model_need
+from .expenditure_need import NeedsWeights, model_need, weights_param
 
 
 class FiscalEqualisation(Step):
@@ -61,6 +61,7 @@ class FiscalEqualisation(Step):
     year: str | None = param(None, description="Financial year whose spending mix weights the "
                              "categories of the needs model (default: latest, 2024-25).",
                              unit="financial year", pattern=r"^\d{4}-\d{2}$")
+    weights: NeedsWeights | None = weights_param()
     measure: Measure = measure_param()
 
     @model_validator(mode="after")
@@ -75,7 +76,7 @@ class FiscalEqualisation(Step):
         return self.pool_per_head * state.population.sum(axis=-1, keepdims=True)
 
     def transfer(self, state: FiscalState) -> np.ndarray:
-        need = model_need(state, self.need_index, self.year, "need_index")
+        need = model_need(state, self.need_index, self.year, "need_index", self.weights)
         population = state.population
         total_population = population.sum(-1, keepdims=True)
         capacity = state.measure(self.measure) + np.zeros(population.shape)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ..state import FiscalState
 from .base import Measure, Step, measure_param, param
@@ -47,6 +47,9 @@ class NeedsFloor(Step):
     year: str | None = param(None, description="Financial year of the needs model's spending "
                              "mix when factor is not given (default: latest).",
                              unit="financial year", pattern=r"^\d{4}-\d{2}$")
+    weights: dict[str, dict[str, Annotated[float, Field(ge=0.0, le=1.0)]]] | None = param(
+        None, description="Needs model weights when factor is not given, category -> factor -> "
+        "share (0-1); default: the documented defaults (docs/needs.md).", unit="share (0-1)")
     measure: Measure = measure_param("resources")
 
     @model_validator(mode="after")
@@ -63,7 +66,7 @@ class NeedsFloor(Step):
             return float(self.factor)
         from .expenditure_need import model_need
 
-        need = model_need(state, None, self.year, "needs_floor")
+        need = model_need(state, None, self.year, "needs_floor", self.weights)
         target, reference = self._masks(state)
         population = state.population + np.zeros(need.shape)
         reference_need = ((need * population * reference).sum(-1, keepdims=True)

@@ -167,3 +167,23 @@ def test_steps_validate_at_the_boundary():
         step_from_dict({"type": "needs_floor", "region": "TLL", "reference_regions": ["TLL"]})
     with pytest.raises(ValueError):
         step_from_dict({"type": "expenditure_need", "amount": 1, "year": "2024"})
+
+
+def test_weights_in_the_step_change_the_model_need():
+    """A category's weights given in the step replace that category's defaults only."""
+    from simulator.needs import DEFAULT_WEIGHTS
+
+    a = assess_itl1()
+    population = np.linspace(1e6, 9e6, 12)
+    inputs = EngineInputs(codes=a.codes, taxes=("income",), population=population,
+                          revenue=(population * 5e3)[None, :], tax_base={}, indicators={})
+    changed = {"health": {"very_old": 0.5}}
+    step = ExpenditureNeed(amount=1e9, weights=changed)
+    expected = assess_itl1(weights={**DEFAULT_WEIGHTS, **changed}).need_index
+    given = simulate(inputs, devolve(ExpenditureNeed(amount=1e9, need_index=dict(zip(a.codes, expected)))))
+    np.testing.assert_allclose(simulate(inputs, devolve(step)).transfers[0][1],
+                               given.transfers[0][1], rtol=1e-12)
+    with pytest.raises(ConfigurationError, match="weights"):
+        simulate(inputs, devolve(ExpenditureNeed(amount=1e9, weights={"health": {"age": 0.1}})))
+    with pytest.raises(ValueError):
+        ExpenditureNeed(amount=1e9, weights={"health": {"older": 1.5}})
