@@ -187,3 +187,24 @@ def test_weights_in_the_step_change_the_model_need():
         simulate(inputs, devolve(ExpenditureNeed(amount=1e9, weights={"health": {"age": 0.1}})))
     with pytest.raises(ValueError):
         ExpenditureNeed(amount=1e9, weights={"health": {"older": 1.5}})
+
+
+def test_needs_floor_takes_its_factor_from_the_model():
+    """Without a factor the floor is the region's modelled need relative to the reference."""
+    a = assess_itl1()
+    rng = np.random.default_rng(3)
+    population = rng.uniform(1e6, 9e6, 12)
+    grant = population * rng.uniform(8e3, 16e3, 12)
+    inputs = EngineInputs(codes=a.codes, taxes=("income",), population=population,
+                          revenue=(population * 5e3)[None, :], tax_base={},
+                          indicators={"grant": grant})
+    england = [c for c in a.codes if c < "TLL"]
+    step = NeedsFloor(region="TLN", reference_regions=england)
+    need = a.need_index * population.sum() / (a.need_index * population).sum()
+    mask = np.isin(a.codes, england)
+    factor = need[-1] / ((need * population * mask).sum() / (population * mask).sum())
+    given = NeedsFloor(region="TLN", reference_regions=england, factor=float(factor))
+    model = simulate(inputs, devolve(step, grant=True)).transfers[0][1]
+    np.testing.assert_allclose(model, simulate(inputs, devolve(given, grant=True)).transfers[0][1],
+                               rtol=1e-9)
+    assert model[..., -1].max() > 0  # the floor binds here, so the test can tell factors apart
