@@ -52,3 +52,12 @@ def test_weights_update_the_result(library):
     at.slider(key="nd_w_health_older").set_value(0.9).run()
     assert not at.exception
     assert any("at most 1" in e.value for e in at.error)
+
+
+def test_learn_page_explains_the_assessment(library):
+    at = open_page("learn")
+    assert_ok(at)
+    a = assess_itl1()
+    c, i = a.categories.index("health"), a.codes.index("TLL")
+    assert any(f"{a.assessed[c, i]:,.0f}" in x.value for x in at.latex)
+    assert any(f"{100 * a.need_index[i]:.1f}" in m.value for m in at.markdown)
