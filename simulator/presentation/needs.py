@@ -118,3 +118,18 @@ def explain_assessment(assessment, code: str, category: str, names: Mapping[str,
          f"100\\times A / s = {100 * float(a.assessed[c, i]) / s:.1f}"),
     ]
     return parts
+
+
+def need_adjusted_table(by_region: pd.DataFrame, year: str) -> pd.DataFrame | None:
+    """Resources per head against assessed need, before and after (``Result.by_region``'s
+    need columns, one year), or None when no needs model covers the regions."""
+    if "need_adjusted_index" not in by_region:
+        return None
+    frame = by_region[by_region["year"] == year]
+    columns = {
+        "region": "Region",
+        "assessed_need_index": f"Assessed need (100 = average, {year})",
+        "baseline_need_adjusted_index": f"Funded relative to need, before (100 = at need, {year})",
+        "need_adjusted_index": f"Funded relative to need, after (100 = at need, {year})",
+    }
+    return frame[list(columns)].rename(columns=columns).reset_index(drop=True)

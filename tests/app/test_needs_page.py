@@ -61,3 +61,12 @@ def test_learn_page_explains_the_assessment(library):
     c, i = a.categories.index("health"), a.codes.index("TLL")
     assert any(f"{a.assessed[c, i]:,.0f}" in x.value for x in at.latex)
     assert any(f"{100 * a.need_index[i]:.1f}" in m.value for m in at.markdown)
+
+
+def test_explore_shows_funding_against_need(library):
+    at = open_page("explore", scenario="needs_based")
+    assert_ok(at)
+    table = frame_with(at, "Funded relative to need, after (100 = at need, 2024-25)")
+    np.testing.assert_allclose(table["Funded relative to need, after (100 = at need, 2024-25)"],
+                               100.0, atol=0.05)
+    assert len(table) == 12
