@@ -16,6 +16,7 @@ PAGES = [
             url_path="over_time"),
     st.Page("app_pages/need_index.py", title="Need index", icon=":material/hexagon:",
             url_path="need_index"),
+    st.Page("app_pages/needs.py", title="Needs", icon=":material/balance:", url_path="needs"),
     st.Page("app_pages/targets.py", title="Targets", icon=":material/target:"),
     st.Page("app_pages/taxes.py", title="Taxes", icon=":material/account_balance:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),

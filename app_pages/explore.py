@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import needs as needs_presentation
 
 st.title("Explore a settlement")
 
@@ -219,6 +220,15 @@ st.dataframe(presentation.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="x_table",
              height=presentation.table_height(len(table)) if len(table) <= 20 else "auto")
+
+need_table = needs_presentation.need_adjusted_table(by_region, year)
+if need_table is not None:
+    st.subheader(f"Funding against assessed need ({year})")
+    st.caption("Resources per head relative to the average, divided by assessed spending need "
+               "(simulator.needs; docs/needs.md): 100 = funded exactly at need.")
+    st.dataframe(need_table.round(1), hide_index=True, key="x_need_table",
+                 height=presentation.table_height(len(need_table)) if len(need_table) <= 20
+                 else "auto")
 
 st.subheader(f"Marginal equalisation rates ({year})")
 st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "

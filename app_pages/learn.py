@@ -9,7 +9,8 @@ from simulator import presentation
 from simulator.steps import STEP_TYPES
 
 st.title("Learn: how equalisation works, step by step")
-tab_mechanisms, tab_real = st.tabs(["Mechanisms step by step", "Real systems"])
+tab_mechanisms, tab_real, tab_needs = st.tabs(["Mechanisms step by step", "Real systems",
+                                               "Spending needs"])
 
 # ------------------------------------------------------------------ real systems
 with tab_real:
@@ -195,3 +196,31 @@ with tab_mechanisms:
     st.caption(f"Resources per head by source ({cur} per head, {year}). Today (status quo): "
                "today's grant, nothing devolved. After the mechanism: the tax devolved, the "
                "grant adjusted, and the mechanism applied.")
+
+# ------------------------------------------------------------------ spending needs
+with tab_needs:
+    from simulator.needs import FACTORS as NEED_FACTORS, assess_itl1
+    from simulator.presentation import needs as needs_draw
+
+    st.markdown(
+        "Equalising capacity alone gives every region the same resources per head; but a region "
+        "with more old people, more deprivation, fewer people per square mile or dearer staff "
+        "must spend more to provide the same services. A **representative expenditure system** "
+        "(Australia's Commonwealth Grants Commission) assesses that need category by category: "
+        "the UK average spending per head (the standard) times the region's cost drivers, so "
+        "that the average stays the standard. Worked through for Wales's health spending, "
+        "2024-25 (the Needs page does every region and category, with the weights as sliders):")
+    needs_assessment = assess_itl1()
+    needs_names = dict(zip(needs_assessment.codes, needs_assessment.codes)) | {
+        "TLL": "Wales"}
+    for caption, latex in needs_draw.explain_assessment(
+            needs_assessment, "TLL", "health", needs_names,
+            {k: f.title for k, f in NEED_FACTORS.items()}):
+        st.markdown(caption)
+        st.latex(latex)
+    st.markdown(
+        f"Over all ten categories Wales's need index is "
+        f"**{100 * needs_assessment.need_index[needs_assessment.codes.index('TLL')]:.1f}** "
+        "(UK = 100). Full fiscal equalisation (the `fiscal_equalisation` step) then gives each "
+        "region its assessed spending less its own revenue capacity. Method, sources and the "
+        "judgements in the weights: docs/needs.md.")

@@ -427,6 +427,39 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_needs(args: argparse.Namespace) -> int:
+    """The spending needs assessment (simulator.needs) as a table."""
+    from .needs.report import england_la_report, itl1_report
+
+    try:
+        frame = england_la_report() if args.level == "england_la" else itl1_report(args.year)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.out:
+        import os
+        import tempfile
+
+        out = Path(args.out)
+        if out.suffix.lower() != ".csv":
+            raise UsageError(f"--out {args.out}: needs writes .csv")
+        try:  # whole file or nothing
+            handle, temporary = tempfile.mkstemp(dir=out.resolve().parent, suffix=".tmp")
+            with os.fdopen(handle, "w", newline="") as stream:
+                frame.to_csv(stream, index=False)
+            os.replace(temporary, out)
+        except OSError as error:
+            raise UsageError(f"--out {args.out}: cannot write: {error.strerror}") from None
+        print(f"wrote {args.out}")
+        return OK
+    text = frame.drop(columns=[c for c in frame.columns if c.endswith("(points)")]) if args.level == "itl1" else frame
+    rows = [[f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row] for row in text.itertuples(index=False)]
+    what = (f"nations and regions, {args.year} spending mix" if args.level == "itl1"
+            else "296 English authorities, council services")
+    print(f"Spending need ({what}); 100 = average per head; weights a judgement (docs/needs.md)")
+    print(format_table(list(text.columns), rows, "ll" + "r" * (len(text.columns) - 2)))
+    return OK
+
+
 # ------------------------------------------------------------------ entry point
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fiscalsim", description="Fiscal devolution and equalisation "
@@ -454,6 +487,11 @@ def _parser() -> argparse.ArgumentParser:
     add("list", cmd_list, "List built-in datasets and library scenarios.")
     sub = add("schema", cmd_schema, "Write the JSON Schema of scenario files.")
     sub.add_argument("--out", metavar="F", help="write to F instead of standard output")
+    sub = add("needs", cmd_needs, "Show the spending needs assessment (representative "
+              "expenditure system) by region, or by English authority.")
+    sub.add_argument("--level", choices=["itl1", "england_la"], default="itl1")
+    sub.add_argument("--year", default="2024-25", help="spending mix year (itl1), e.g. 2024-25")
+    sub.add_argument("--out", metavar="F", help="write the table to F (.csv) instead")
     from .analysis.commands import add_commands  # sweep, solve, report
 
     add_commands(add, sys.modules[__name__])

@@ -12,7 +12,8 @@ import pandas as pd
 from ..errors import ConfigurationError, DataValidationError
 from ..federation import year_labels
 
-__all__ = ["read_csv", "check_options", "check_choice", "check_single_year"]
+__all__ = ["read_csv", "check_options", "check_choice", "check_single_year", "DERIVED_INDICATORS",
+           "register_derived", "derived"]
 
 
 def read_csv(folder: Path, name: str, columns: Sequence[str], **read_options) -> pd.DataFrame:
@@ -46,3 +47,35 @@ def check_single_year(dataset: str, year: str | Sequence[str] | None, only: str)
         if str(y) != only:
             raise DataValidationError(f"year not in dataset {dataset!r} ({only} only)",
                                       year=str(y))
+
+
+#: (dataset, option) -> function(federation, value, **options) -> Federation that adds an
+#: indicator computed by a model (e.g. the composite need index) when a loader is asked for it,
+#: or ``"module:function"`` naming it (imported on first use).  The loaders never import those
+#: models (a model is computed from data, not the other way round): the package root
+#: (``simulator/__init__``) wires them in here.
+DERIVED_INDICATORS: dict[tuple[str, str], Any] = {}
+
+
+def register_derived(dataset: str, option: str):
+    """Decorator: register ``function`` as the provider of loader option ``option``."""
+    def decorate(function):
+        DERIVED_INDICATORS[(dataset, option)] = function
+        return function
+    return decorate
+
+
+def derived(dataset: str, option: str):
+    """The registered provider of a loader option (see :data:`DERIVED_INDICATORS`)."""
+    try:
+        provider = DERIVED_INDICATORS[(dataset, option)]
+    except KeyError:
+        raise ConfigurationError(
+            f"{dataset}: option {option!r} needs a registered model; import simulator "
+            f"(which registers simulator.need_index) before loading") from None
+    if isinstance(provider, str):
+        from importlib import import_module
+
+        module, _, name = provider.partition(":")
+        provider = getattr(import_module(module), name)
+    return provider

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,43 @@ class Result:
     def baseline_resources_per_head(self) -> np.ndarray:
         return self.baseline.resources / self.baseline.population
 
+    @cached_property
+    def assessed_need(self) -> np.ndarray | None:
+        """The needs model's overall need index ``(years, R)`` for these regions
+        (population-weighted mean 1 each year), or None if no needs model covers
+        them (:mod:`simulator.needs`: the 12 UK nations and regions, English
+        authorities).  Each year's category mix weights the categories; years
+        outside the expenditure data use the latest."""
+        from ..needs.lookup import need_index_for
+
+        fed = self.federation
+        try:
+            need = np.stack([need_index_for(fed.codes, year) for year in fed.years])
+        except LookupError:
+            return None
+        population = np.broadcast_to(self.state.population, self.state.shape)
+        population = population.reshape(-1, len(fed.years), fed.n_regions)[0]
+        return need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
+
+    def need_adjusted_index(self, baseline: bool = False) -> np.ndarray | None:
+        """Resources per head relative to assessed need ``(years, R)``:
+
+            100 x (x_i / xbar) / n_i
+
+        x resources per head, xbar its population-weighted average, n the
+        assessed need index (mean 1).  100 = funded exactly at assessed need;
+        above 100 funded above need.  None without a needs model."""
+        need = self.assessed_need
+        if need is None:
+            return None
+        state = self.baseline if baseline else self.state
+        shape = need.shape
+        population = np.broadcast_to(state.population, state.shape).reshape(-1, *shape)[0]
+        resources = np.broadcast_to(state.resources, state.shape).reshape(-1, *shape)[0]
+        per_head = resources / population
+        average = resources.sum(-1, keepdims=True) / population.sum(-1, keepdims=True)
+        return 100 * per_head / average / need
+
     def by_region(self) -> pd.DataFrame:
         """One row per year and region; money in currency units (``_m`` = millions)."""
         state, fed = self.state, self.federation
@@ -85,6 +123,10 @@ class Result:
             f"baseline_per_head_{cur}": baseline_per_head.ravel(),
             f"change_per_head_{cur}": (per_head - baseline_per_head).ravel(),
         })
+        if self.assessed_need is not None and len(self.state.shape) <= 2:
+            columns["assessed_need_index"] = 100 * self.assessed_need.ravel()
+            columns["need_adjusted_index"] = self.need_adjusted_index().ravel()
+            columns["baseline_need_adjusted_index"] = self.need_adjusted_index(baseline=True).ravel()
         return pd.DataFrame(columns)
 
     def summary(self) -> pd.DataFrame:
@@ -135,6 +177,15 @@ class Result:
         columns[f"capacity_gap_before_{cur}_m"] = metrics.gap_below(capacity, population, reference) / 1e6
         columns[f"capacity_gap_after_{cur}_m"] = metrics.gap_below(equalised, population, reference) / 1e6
         columns["capacity_gap_closed"] = metrics.share_of_gap_closed(capacity, equalised, population)
+        if self.assessed_need is not None and len(state.shape) <= 2 and len(baseline.shape) <= 2:
+            # resources per head relative to assessed need: its Gini, and the distance from
+            # need (population-weighted mean |index - 100|, index points)
+            for when, index, weights in (("before", self.need_adjusted_index(baseline=True),
+                                          years(baseline.population)),
+                                         ("after", self.need_adjusted_index(), population)):
+                columns[f"need_adjusted_gini_{when}"] = metrics.gini(index, weights)
+                columns[f"distance_from_need_{when}"] = metrics.weighted_mean(
+                    np.abs(index - 100.0), weights)
         return pd.DataFrame(columns)
 
     def marginal_equalisation_rates(self, tax: str | None = None) -> pd.DataFrame:

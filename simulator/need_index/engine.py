@@ -279,3 +279,9 @@ def add_itl1_need_index(federation: Federation, mode: str = "england_only", *,
         indicators[PROXY_FLAG] = np.broadcast_to(no_la_data[order], shape)
         units[PROXY_FLAG] = "1 = need_index is the GDHI proxy, 0 = the local-authority composite"
     return replace(federation, indicators={**federation.indicators, **indicators}, units=units)
+
+
+
+def _add_la_need_index(federation: Federation, **options: Any) -> Federation:
+    """The england_la loader's ``need_index`` option (wired in by simulator/__init__)."""
+    return add_la_need_index(federation, **options)

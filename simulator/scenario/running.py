@@ -362,6 +362,8 @@ _METRIC_LABELS = {
     "capacity_gap_before": "Capacity gap below average, before the steps",
     "capacity_gap_after": "Capacity gap below average, after the steps",
     "capacity_gap_closed": "Share of capacity gap closed",
+    "need_adjusted_gini": "Gini of resources per head relative to assessed need",
+    "distance_from_need": "Mean distance from assessed need (index points)",
 }
 
 

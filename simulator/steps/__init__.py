@@ -22,6 +22,9 @@ type                   class                       real system
 ``targeted_fund``      :class:`TargetedFund`       UK, place-based funds for highest need
 ``barnett``            :class:`Barnett`            UK, Barnett formula (Wales 1.05, floor)
 ``business_rates_retention`` :class:`BusinessRatesRetention` England, business rates retention
+``expenditure_need``   :class:`ExpenditureNeed`    Wales, needs-based formula (Holtham)
+``fiscal_equalisation`` :class:`FiscalEqualisation` Australia, HFE on capacity and need
+``needs_floor``        :class:`NeedsFloor`         Wales, 115% needs-based floor
 =====================  ==========================  ======================================
 """
 
@@ -41,6 +44,9 @@ from .standard import Standard
 from .symmetric import Symmetric
 from .targeted_fund import TargetedFund
 from .weight_population import WeightPopulation
+from .expenditure_need import ExpenditureNeed
+from .fiscal_equalisation import FiscalEqualisation
+from .needs_floor import NeedsFloor
 
 __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symmetric",
            "WeightPopulation", "MinimumGuarantee", "NeedsPool", "ChangeLimits", "NoWorseOff",
@@ -52,3 +58,4 @@ from .barnett import Barnett  # noqa: E402
 from .business_rates import BusinessRatesRetention  # noqa: E402
 
 __all__ += ["Barnett", "BusinessRatesRetention"]
+__all__ += ["ExpenditureNeed", "FiscalEqualisation", "NeedsFloor"]

@@ -33,8 +33,10 @@ class NeedsPool(Step):
     1 and 0 over the population, so r averages 1 before the clip at 0 (a
     region cannot be paid a negative share).  The need index n comes from the
     step's ``need_index`` (region code -> n) or, if not given, from
-    ``state.need_index`` (``System.need_index``); either is rescaled to a
-    population-weighted mean of 1.
+    ``state.need_index`` (``System.need_index``), or with
+    ``need_source: expenditure_model`` from the representative expenditure
+    model (:mod:`simulator.needs`); each is rescaled to a population-weighted
+    mean of 1.
 
     ``relativity_floor`` raises every r_i to at least that value before the
     sharing formula, which re-shares the pool so it still sums to ``pool``
@@ -65,6 +67,10 @@ class NeedsPool(Step):
     need_index: dict[str, Annotated[float, Field(gt=0)]] | None = param(
         None, description="Region code -> per-head need index (every region) for derived "
         "relativities; default: the system's need index.", unit="index (mean 1)")
+    need_source: Literal["system", "expenditure_model"] = param(
+        "system", description="Where derived relativities take need from when need_index is not "
+        "given: 'system' (the system's need index) or 'expenditure_model' (the representative "
+        "expenditure model, simulator.needs).", unit="choice")
     measure: Measure = measure_param()
 
     @model_validator(mode="after")
@@ -92,6 +98,10 @@ class NeedsPool(Step):
             return np.broadcast_to(given, population.shape)
         if self.need_index is not None:
             need = region_values(state, self.need_index, name="need_index") + np.zeros(population.shape)
+        elif self.need_source == "expenditure_model":
+            from .expenditure_need import model_need
+
+            need = model_need(state, None, None, "needs_pool")
         else:
             need = state.need_index + np.zeros(population.shape)
         need = need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)

@@ -40,6 +40,7 @@ PAGES = {
     "need_index": ("need_index", ".js-plotly-plot"),
     "need_index_boundaries": ("need_index?map=Boundaries&measure=health_index",
                               ".js-plotly-plot"),
+    "needs": ("needs", ".js-plotly-plot"),
     "targets": ("targets", '[data-testid="stMetric"]'),
     "learn": ("learn", ".js-plotly-plot"),
     "learn_real_systems": ("learn?system=canada_equalization_2025_26", ".js-plotly-plot"),
@@ -49,7 +50,7 @@ PAGES = {
 }
 #: maps whose regions must all be drawn: screenshot name -> least number of areas
 MAPS = {"explore": 12, "explore_local_authorities": 296, "need_index": 296,
-        "need_index_boundaries": 296}
+        "need_index_boundaries": 296, "needs": 12 + 296}
 
 
 def _missing(reason: str) -> None:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ...errors import ConfigurationError
 from ...federation import Federation
-from .._common import check_options
+from .._common import check_options, derived
 
 __all__ = [
     "DESCRIPTION", "YEAR", "load", "load_authorities", "load_indicators",
@@ -201,10 +201,9 @@ def load(year: str | list[str] | None = None, nations: str = "region",
         source=SOURCE,
     )
     if need_index:
-        from ...need_index.engine import add_la_need_index
-
-        federation = add_la_need_index(federation, spread=float(need_index_spread),
-                                       packaged=True)
+        # computed by simulator.need_index, registered there: this loader does not import it
+        federation = derived("england_la", "need_index")(federation, spread=float(need_index_spread),
+                                                         packaged=True)
     if year is not None:
         federation = federation.select_years(year)
     return federation

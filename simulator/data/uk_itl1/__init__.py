@@ -31,7 +31,7 @@ import pandas as pd
 
 from ...errors import DataValidationError
 from ...federation import Federation
-from .._common import check_choice, check_options
+from .._common import check_choice, check_options, derived
 
 __all__ = [
     "DESCRIPTION", "SOURCE", "TAX_FAMILIES", "NORTH_SEA_LINES", "NORTH_SEA_OPTIONS",
@@ -277,9 +277,9 @@ def load(year: str | Sequence[str] | None = None, north_sea: str = "geographic",
     wanted = _wanted_years(year, federation.years)
     federation = federation if wanted is None else federation.select_years(wanted)
     if need_index is not False and need_index is not None:
-        from ...need_index.engine import add_itl1_need_index
-
-        federation = add_itl1_need_index(federation, need_index, spread=float(need_index_spread))
+        # computed by simulator.need_index, registered there: this loader does not import it
+        federation = derived("uk_itl1", "need_index")(federation, need_index,
+                                                      spread=float(need_index_spread))
     return federation
 
 
