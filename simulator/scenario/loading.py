@@ -546,6 +546,11 @@ class _DataChecker:
                     if code not in federation.codes:
                         self.add(_unknown("region code", code, federation.codes),
                                  *at, "devolution", tax, "rate_change", code, key=True)
+            if tax in federation.taxes:
+                for code in assignment.schedules:  # income-tax schedules by region
+                    if code not in federation.codes:
+                        self.add(_unknown("region code", code, federation.codes),
+                                 *at, "devolution", tax, "schedules", code, key=True)
         indicators = sorted(federation.indicators)
         for field in ("block_grant", "need_index"):
             value = getattr(system, field)

@@ -1,0 +1,138 @@
+"""Yield of income-tax schedules on the fitted regional distributions, and the factors
+the engine applies to a region's own income-tax revenue.
+
+For region ``r`` with ``N_r`` taxpayers, cell masses ``w_q`` and cell incomes
+``x_rq`` (:mod:`~simulator.income_tax.distribution`):
+
+    yield_r(S) = N_r * sum_q w_q * tax_S(x'_rq)
+
+with ``x'`` the incomes after the behavioural response to moving from the
+schedule in force to ``S`` (:func:`~simulator.income_tax.liability.respond`).
+The engine keeps its own (published, CRPSF) revenue and scales it by the
+modelled change: ``own = revenue x yield(S, x') / yield(S_in_force, x)``; the
+base it erodes is ``sum x' / sum x`` (capacity is measured at the standard
+rate on that base, as for a flat rate change).  A region without a schedule
+keeps factor 1, so a scenario without schedules runs exactly as before.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..errors import ConfigurationError
+from .distribution import CODES, IncomeDistribution, fitted
+from .liability import elasticity_array, liability, respond
+from .schedules import Schedule, ScheduleArrays, in_force, load_schedule, stack
+
+__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules",
+           "RegionSchedules"]
+
+
+def in_force_schedules(tax_year: str, codes: Sequence[str] = CODES) -> list[Schedule]:
+    return [load_schedule(in_force(code, tax_year)) for code in codes]
+
+
+def region_yields(distribution: IncomeDistribution, new: ScheduleArrays,
+                  old: ScheduleArrays | None = None,
+                  elasticity: np.ndarray | float | None = 0.0) -> np.ndarray:
+    """Yield per region in GBP, ``(..., R)``: leading axes of the schedule arrays
+    (sweep points, draws) broadcast against the ``(R, Q)`` grid."""
+    income = distribution.income
+    e = elasticity_array(elasticity) if not isinstance(elasticity, np.ndarray) else elasticity
+    if old is not None and e.any():
+        income = respond(income, old, new, e)
+    tax = liability(income, new)
+    return (tax @ distribution.mass) * distribution.taxpayers
+
+
+class RegionSchedules:
+    """The schedules of a scenario for the regions ``codes``: chosen (or in force)."""
+
+    def __init__(self, codes: Sequence[str], chosen: Mapping[str, Schedule]):
+        unknown = [c for c in codes if c not in CODES]
+        if unknown:
+            raise ConfigurationError(
+                f"income-tax schedules are modelled for the UK's ITL1 regions "
+                f"({', '.join(CODES)}); not for {unknown[0]!r} (use the uk_itl1 dataset)")
+        years = sorted({s.tax_year for s in chosen.values()})
+        if len(years) > 1:
+            raise ConfigurationError(f"every schedule of a scenario must be for one tax year; "
+                                     f"got {', '.join(years)}")
+        self.codes = tuple(codes)
+        self.tax_year = years[0]
+        self.chosen = dict(chosen)
+        self.distribution = fitted(self.tax_year)
+        self.index = np.array([CODES.index(c) for c in codes])
+        base = in_force_schedules(self.tax_year, self.codes)
+        new = [self.chosen.get(c, b) for c, b in zip(self.codes, base)]
+        width = max(len(s.bands) for s in base + new)
+        self.old, self.new = stack(base, width), stack(new, width)
+        self.names_new = [s.name for s in new]
+
+    def sub(self) -> IncomeDistribution:
+        """The distribution restricted to (and ordered as) the scenario's regions."""
+        d = self.distribution
+        if self.index.tolist() == list(range(len(CODES))):
+            return d
+        return IncomeDistribution(d.tax_year, self.codes, d.income[self.index], d.mass,
+                                  d.taxpayers[self.index], d.params, d.targets)
+
+
+def resolve_schedules(codes: Sequence[str], default: str | None,
+                      per_region: Mapping[str, object]) -> dict[str, Schedule]:
+    """Region -> schedule chosen by a scenario (``default`` for every region, then
+    ``per_region`` entries: a name or a :class:`~.spec.ScheduleOverride`)."""
+    unknown = sorted(set(per_region) - set(codes))
+    if unknown:
+        raise ConfigurationError(f"income_tax schedules name unknown region {unknown[0]!r}; "
+                                 f"known: {', '.join(codes)}")
+    chosen = {}
+    for code in codes:  # building inputs from the scenario, once per scenario
+        entry = per_region.get(code, default)
+        if entry is None:
+            continue
+        chosen[code] = load_schedule(entry) if isinstance(entry, str) else entry.build()
+    return chosen
+
+
+@lru_cache(maxsize=256)
+def _factors_cached(key: str, codes: tuple[str, ...], elasticity_key: tuple) -> tuple:
+    import json
+
+    from .spec import ScheduleOverride
+
+    data = json.loads(key)
+    per_region = {c: (v if isinstance(v, str) else ScheduleOverride(**v))
+                  for c, v in data["schedules"].items()}
+    chosen = resolve_schedules(codes, data["schedule"], per_region)
+    if not chosen:
+        ones = np.ones(len(codes))
+        return ones, ones
+    rs = RegionSchedules(codes, chosen)
+    d = rs.sub()
+    e = np.array(elasticity_key, dtype=float)
+    before = region_yields(d, rs.old)
+    income = respond(d.income, rs.old, rs.new, e) if e.any() else d.income
+    after = (liability(income, rs.new) @ d.mass) * d.taxpayers
+    base = ((income @ d.mass) / (d.income @ d.mass)) if e.any() else np.ones(len(codes))
+    ratio = after / before
+    touched = np.isin(np.array(codes), list(chosen))
+    ratio, base = np.where(touched, ratio, 1.0), np.where(touched, base, 1.0)
+    for array in (ratio, base):
+        array.flags.writeable = False
+    return ratio, base
+
+
+def schedule_factors(codes: Sequence[str], schedule: str | None,
+                     schedules: Mapping[str, object], elasticity=None) -> tuple[np.ndarray, np.ndarray]:
+    """``(yield ratio, base ratio)`` per region ``(R,)``: the region's own revenue is
+    multiplied by the first, its tax base by the second; 1 where no schedule is given."""
+    import json
+
+    key = json.dumps({"schedule": schedule,
+                      "schedules": {c: (v if isinstance(v, str) else v.model_dump(mode="json"))
+                                    for c, v in sorted(schedules.items())}}, sort_keys=True)
+    return _factors_cached(key, tuple(codes), tuple(elasticity_array(elasticity).tolist()))
