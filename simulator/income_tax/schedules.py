@@ -147,6 +147,11 @@ def parse_schedule(data: Any, file: str, source=None) -> Schedule:
         problems = []
         for item in error.errors(include_url=False):
             path = tuple(item["loc"])
+            found = re.search(r"bands\[(\d+)\]\.from", item["msg"])
+            if not path and found:  # an ordering fault: point at the offending band
+                path = ("bands", int(found.group(1)), "from")
+            elif not path and "band" in item["msg"]:
+                path = ("bands",)
             mark = None
             if source is not None:
                 mark = (source.key(path) if item["type"] == "extra_forbidden"
