@@ -56,9 +56,11 @@ def liability(income: np.ndarray, s: ScheduleArrays) -> np.ndarray:
     steps = s.steps
     tax = None
     for b in range(steps.shape[-1]):  # loop over bands, never regions
-        part = np.maximum(t - s.lowers[..., b:b + 1], 0.0)
-        part *= steps[..., b:b + 1]
-        tax = part if tax is None else tax + part
+        part = np.maximum(t - s.lowers[..., b:b + 1], 0.0) * steps[..., b:b + 1]
+        if tax is None:
+            tax = part
+        else:
+            tax = np.add(tax, part, out=tax if tax.shape == part.shape else None)
     return tax
 
 

@@ -27,7 +27,7 @@ from .distribution import CODES, IncomeDistribution, fitted
 from .liability import elasticity_array, liability, respond
 from .schedules import Schedule, ScheduleArrays, in_force, load_schedule, stack
 
-__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules",
+__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules", "band_rate_sweep",
            "RegionSchedules"]
 
 
@@ -136,3 +136,26 @@ def schedule_factors(codes: Sequence[str], schedule: str | None,
                       "schedules": {c: (v if isinstance(v, str) else v.model_dump(mode="json"))
                                     for c, v in sorted(schedules.items())}}, sort_keys=True)
     return _factors_cached(key, tuple(codes), tuple(elasticity_array(elasticity).tolist()))
+
+
+def band_rate_sweep(distribution: IncomeDistribution, schedules: ScheduleArrays, band: int,
+                    values: np.ndarray, regions: np.ndarray | None = None,
+                    old: ScheduleArrays | None = None, elasticity=0.0) -> np.ndarray:
+    """Yield per region ``(K, R)`` in GBP with band ``band``'s rate set to each of ``values``
+    ``(K,)`` in ``regions`` (a boolean ``(R,)`` mask; default all), every point at once:
+    the rates get a leading axis of sweep points, broadcast over the ``(R, Q)`` grid."""
+    values = np.asarray(values, dtype=float)
+    mask = np.ones(schedules.rates.shape[-2], bool) if regions is None else np.asarray(regions)
+    rates = np.broadcast_to(schedules.rates, values.shape + schedules.rates.shape).copy()
+    column = rates[..., band]
+    rates[..., band] = np.where(mask, values[:, None], column)
+    # a padded band keeps the top rate: follow the swept band where it is the last
+    width = rates.shape[-1]
+    if band < width - 1:
+        padded = schedules.lowers[..., band + 1:] >= 1e15
+        rates[..., band + 1:] = np.where(padded, rates[..., band:band + 1], rates[..., band + 1:])
+    swept = ScheduleArrays(rates=rates, lowers=schedules.lowers, classes=schedules.classes,
+                           allowance=schedules.allowance,
+                           taper_threshold=schedules.taper_threshold,
+                           taper_rate=schedules.taper_rate)
+    return region_yields(distribution, swept, old, elasticity)
