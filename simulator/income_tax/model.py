@@ -70,7 +70,8 @@ class RegionSchedules:
         new = [self.chosen.get(c, b) for c, b in zip(self.codes, base)]
         width = max(len(s.bands) for s in base + new)
         self.old, self.new = stack(base, width), stack(new, width)
-        self.names_new = [s.name for s in new]
+        self.names_new = [s.name + ("" if s == load_schedule(s.name) else " (changed)")
+                          for s in new]
 
     def sub(self) -> IncomeDistribution:
         """The distribution restricted to (and ordered as) the scenario's regions."""
