@@ -310,7 +310,7 @@ def _message(items: list[dict], schema: dict, data: Any, path: tuple) -> str:
     for each in items:
         word = _TYPE_WORDS.get(each["type"].split("_")[0])
         if word is None:
-            return each["msg"]
+            return each["msg"].removeprefix("Value error, ")
         if each["type"] in ("literal_error",):
             continue
         if word not in expected:
