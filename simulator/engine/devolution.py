@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Mapping, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import ConfigurationError
 from ..income_tax.spec import Elasticity, ScheduleChoice, check_schedule_name
@@ -71,6 +71,9 @@ class TaxDevolution(BaseModel):
         json_schema_extra={"unit": "elasticity", "minimum": 0, "maximum": 3})
 
     _schedule_name = field_validator("schedule")(classmethod(lambda cls, v: check_schedule_name(v)))
+    #: (yield ratio, base ratio) with a leading axis of sweep points, set by a sweep of a
+    #: band rate (simulator.analysis.sweep); None: computed from the schedules.
+    _swept_factors: tuple | None = PrivateAttr(default=None)
 
     @field_validator("schedules", mode="before")
     @classmethod
@@ -102,6 +105,8 @@ class TaxDevolution(BaseModel):
         """(yield ratio, base ratio) per region ``(R,)`` (1 where no schedule)."""
         from ..income_tax.model import schedule_factors
 
+        if self._swept_factors is not None:
+            return self._swept_factors
         return schedule_factors(codes, self.schedule, self.schedules,
                                 self.taxable_income_elasticity)
 
@@ -249,6 +254,8 @@ def devolve(
         terms[tax] = _Term(raised, rate, base, share, growth, response)
         if raised.shape != shape or (base is not None and base.shape != shape):
             shape = broadcast_shape(shape, terms[tax].shape)
+        if assignment.has_schedule and growth.ndim > 1:  # a swept band rate: (K, 1, R)
+            shape = broadcast_shape(broadcast_shape(shape, growth.shape), response.shape)
     parts = LazyMapping({tax: (_part, term) for tax, term in terms.items()})
     if not terms:
         return np.zeros(shape), np.zeros(shape), np.zeros(shape), parts

@@ -76,7 +76,9 @@ def _band_index(income: np.ndarray, s: ScheduleArrays) -> np.ndarray:
 def marginal_rate(income: np.ndarray, s: ScheduleArrays) -> np.ndarray:
     """Marginal rate at each income, the allowance taper included."""
     index = _band_index(income, s)
-    rates = np.broadcast_to(s.rates[..., None, :], index.shape + (s.rates.shape[-1],))
+    shape = np.broadcast_shapes(index.shape, s.rates.shape[:-1] + (1,))
+    index = np.broadcast_to(index, shape)
+    rates = np.broadcast_to(s.rates[..., None, :], shape + (s.rates.shape[-1],))
     rate = np.take_along_axis(rates, index[..., None], axis=-1)[..., 0]
     pa = allowance(income, s)
     tapering = (income > _last(s.taper_threshold)) & (pa > 0)
@@ -86,7 +88,9 @@ def marginal_rate(income: np.ndarray, s: ScheduleArrays) -> np.ndarray:
 def payer_class(income: np.ndarray, s: ScheduleArrays) -> np.ndarray:
     """HMRC class index (0 basic, 1 higher, 2 additional) of each payer."""
     index = _band_index(income, s)
-    classes = np.broadcast_to(s.classes[..., None, :], index.shape + (s.classes.shape[-1],))
+    shape = np.broadcast_shapes(index.shape, s.classes.shape[:-1] + (1,))
+    index = np.broadcast_to(index, shape)
+    classes = np.broadcast_to(s.classes[..., None, :], shape + (s.classes.shape[-1],))
     return np.take_along_axis(classes, index[..., None], axis=-1)[..., 0]
 
 

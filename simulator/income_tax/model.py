@@ -27,7 +27,7 @@ from .distribution import CODES, IncomeDistribution, fitted
 from .liability import elasticity_array, liability, respond
 from .schedules import Schedule, ScheduleArrays, in_force, load_schedule, stack
 
-__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules", "band_rate_sweep",
+__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules", "band_rate_sweep", "swept_factors",
            "RegionSchedules"]
 
 
@@ -131,12 +131,17 @@ def schedule_factors(codes: Sequence[str], schedule: str | None,
                      schedules: Mapping[str, object], elasticity=None) -> tuple[np.ndarray, np.ndarray]:
     """``(yield ratio, base ratio)`` per region ``(R,)``: the region's own revenue is
     multiplied by the first, its tax base by the second; 1 where no schedule is given."""
+    return _factors_cached(*_factor_key(codes, schedule, schedules, elasticity))
+
+
+def _factor_key(codes, schedule, schedules, elasticity) -> tuple:
+    """The cache key of :func:`_factors_cached` (hashable text and tuples)."""
     import json
 
     key = json.dumps({"schedule": schedule,
                       "schedules": {c: (v if isinstance(v, str) else v.model_dump(mode="json"))
                                     for c, v in sorted(schedules.items())}}, sort_keys=True)
-    return _factors_cached(key, tuple(codes), tuple(elasticity_array(elasticity).tolist()))
+    return key, tuple(codes), tuple(elasticity_array(elasticity).tolist())
 
 
 def band_rate_sweep(distribution: IncomeDistribution, schedules: ScheduleArrays, band: int,
@@ -160,3 +165,56 @@ def band_rate_sweep(distribution: IncomeDistribution, schedules: ScheduleArrays,
                            taper_threshold=schedules.taper_threshold,
                            taper_rate=schedules.taper_rate)
     return region_yields(distribution, swept, old, elasticity)
+
+
+def swept_factors(codes: Sequence[str], schedule: str | None, schedules: Mapping[str, object],
+                  elasticity, code: str, band: str, values: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The engine's factors at every point of a sweep of one band rate of one region:
+    ``(yield ratio, base ratio)``, each ``(K, R)`` for ``values`` ``(K,)``; the other
+    regions keep the scenario's own schedules (their factors repeat on every point)."""
+    from .spec import ScheduleOverride
+
+    per_region = {c: (v if isinstance(v, (str, ScheduleOverride)) else ScheduleOverride(**v))
+                  for c, v in schedules.items()}
+    chosen = resolve_schedules(codes, schedule, per_region)
+    if code not in chosen:
+        chosen[code] = load_schedule(in_force(code, next(iter(chosen.values())).tax_year)
+                                     if chosen else in_force(code, "2024-25"))
+    names = [b.name for b in chosen[code].bands]
+    if band not in names:
+        raise ConfigurationError(f"schedule {chosen[code].name!r} of {code} has no band "
+                                 f"{band!r}; bands: {', '.join(names)}")
+    rs = RegionSchedules(codes, chosen)
+    d = rs.sub()
+    e = elasticity_array(elasticity)
+    values = np.asarray(values, dtype=float).reshape(-1)
+    r = rs.codes.index(code)
+    row = slice(r, r + 1)  # only the swept region is recomputed at every point
+
+    def one(arrays: ScheduleArrays, rates: np.ndarray | None = None) -> ScheduleArrays:
+        return ScheduleArrays(rates=arrays.rates[row] if rates is None else rates,
+                              lowers=arrays.lowers[row], classes=arrays.classes[row],
+                              allowance=arrays.allowance[row],
+                              taper_threshold=arrays.taper_threshold[row],
+                              taper_rate=arrays.taper_rate[row])
+
+    index = names.index(band)
+    rates = np.broadcast_to(rs.new.rates[row], values.shape + (1, rs.new.rates.shape[-1])).copy()
+    rates[..., index] = values[:, None]
+    after_band = rs.new.lowers[row, index + 1:] >= 1e15  # padding keeps the top rate
+    rates[..., index + 1:] = np.where(after_band, rates[..., index:index + 1],
+                                      rates[..., index + 1:])
+    old, swept = one(rs.old), one(rs.new, rates)
+    income0, mass, payers = d.income[row], d.mass, d.taxpayers[row]
+    before = (liability(income0, old) @ mass) * payers                      # (1,)
+    income = respond(income0, old, swept, e) if e.any() else income0       # (K, 1, Q)
+    after = (liability(income, swept) @ mass) * payers                      # (K, 1)
+    base = (income @ mass) / (income0 @ mass) if e.any() else np.ones(after.shape)
+    fixed_ratio, fixed_base = _factors_cached(*_factor_key(codes, schedule, schedules,
+                                                           elasticity))
+    ratio = np.repeat(np.asarray(fixed_ratio)[None, :], values.size, axis=0)
+    bases = np.repeat(np.asarray(fixed_base)[None, :], values.size, axis=0)
+    ratio[:, r] = (after / before)[:, 0]
+    bases[:, r] = np.broadcast_to(base, after.shape)[:, 0]
+    return ratio, bases

@@ -100,3 +100,22 @@ def test_cli_run_prints_the_incidence_table(capsys):
 def test_cli_run_without_schedule_prints_no_incidence(capsys):
     assert main(["run", "income_tax_gap_fill_75"]) == 0
     assert "Incidence by decile" not in capsys.readouterr().out
+
+
+def test_a_sweep_of_a_band_rate_equals_each_point_run_alone(tmp_path):
+    """fiscalsim sweep over devolution.income_tax.schedules.<code>.rates.<band>: every point
+    (vectorised, factors with a leading point axis) equals the scenario run at that rate."""
+    body = ("devolution:\n  income_tax:\n    share: 1\n    own_rate: true\n    schedules:\n"
+            "      TLC: {schedule: ruk_2024_25, rates: {higher: %s}}\n")
+    path = _scenario(tmp_path, body % "0.41")
+    scenario = load_scenario(path)
+    values = [0.38, 0.41, 0.47]
+    result = sweep(scenario, {"devolution.income_tax.schedules.TLC.rates.higher": values})
+    for k, value in enumerate(values):
+        alone = run_scenario(load_scenario(_scenario(tmp_path, body % value, f"p{k}")))
+        per_head = np.asarray(alone.state.resources) / np.asarray(alone.state.population)
+        np.testing.assert_allclose(result.resources_per_head[k], per_head, rtol=1e-12)
+    with pytest.raises(Exception, match="no band 'top'"):
+        sweep(scenario, {"devolution.income_tax.schedules.TLC.rates.top": values})
+    with pytest.raises(Exception, match="out of range"):
+        sweep(scenario, {"devolution.income_tax.schedules.TLC.rates.higher": [0.4, 1.2]})
