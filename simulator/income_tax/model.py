@@ -106,7 +106,8 @@ def _factors_cached(key: str, codes: tuple[str, ...], elasticity_key: tuple) -> 
     from .spec import ScheduleOverride
 
     data = json.loads(key)
-    per_region = {c: (v if isinstance(v, str) else ScheduleOverride(**v))
+    # the key was written from validated models: rebuilt without validating again
+    per_region = {c: (v if isinstance(v, str) else ScheduleOverride.model_construct(**v))
                   for c, v in data["schedules"].items()}
     chosen = resolve_schedules(codes, data["schedule"], per_region)
     if not chosen:

@@ -134,7 +134,12 @@ def schedule_path(name: str) -> Path:
 
 def list_schedules() -> list[str]:
     """Names of the packaged schedules."""
-    return sorted(p.stem for p in SCHEDULE_DIR.glob("*.yaml"))
+    return list(_packaged())
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in SCHEDULE_DIR.glob("*.yaml")))
 
 
 def parse_schedule(data: Any, file: str, source=None) -> Schedule:

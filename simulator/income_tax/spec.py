@@ -10,6 +10,7 @@ only: the engine imports this module, which imports nothing from the engine.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -77,14 +78,19 @@ class ScheduleOverride(BaseModel):
         return self
 
     def build(self):
-        """The resulting :class:`~simulator.income_tax.schedules.Schedule`."""
-        from .schedules import load_schedule, with_overrides
+        """The resulting :class:`~simulator.income_tax.schedules.Schedule` (cached)."""
+        return _built(self.schedule, tuple(sorted(self.rates.items())),
+                      tuple(sorted(self.thresholds.items())), self.personal_allowance)
 
-        if not (self.rates or self.thresholds or self.personal_allowance is not None):
-            return load_schedule(self.schedule)
-        return with_overrides(load_schedule(self.schedule), rates=self.rates,
-                              thresholds=self.thresholds,
-                              personal_allowance=self.personal_allowance)
+
+@lru_cache(maxsize=1024)
+def _built(schedule: str, rates: tuple, thresholds: tuple, personal_allowance):
+    from .schedules import load_schedule, with_overrides
+
+    if not (rates or thresholds or personal_allowance is not None):
+        return load_schedule(schedule)
+    return with_overrides(load_schedule(schedule), rates=dict(rates),
+                          thresholds=dict(thresholds), personal_allowance=personal_allowance)
 
 
 ScheduleChoice = Union[str, ScheduleOverride]  # noqa: UP007
