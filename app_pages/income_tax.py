@@ -88,6 +88,9 @@ four.metric("Winners / losers (taxpayers)", f"{summary.winners:,.0f} / {summary.
 st.plotly_chart(view.incidence_figure(tables.deciles, names.get(code, code), year),
                 key="it_incidence")
 st.dataframe(view.incidence_table(tables.deciles), hide_index=True, key="it_deciles")
+st.caption(f"By marginal-rate band (the taxpayer's top band under the schedule in force), "
+           f"{year}:")
+st.dataframe(view.class_table(tables.classes), hide_index=True, key="it_classes")
 
 st.subheader(f"Equalisation consequences, {year} ({scenario_name})")
 st.caption("The library scenario with income tax devolved and a 75% gap-fill, run with the "

@@ -247,6 +247,15 @@ def _print_income_tax_incidence(scenario: Scenario, codes: Sequence[str]) -> Non
           f"{r.change_gbp_m:+,.0f}", f"{r.top1_share_before:.1%}", f"{r.top1_share_after:.1%}",
           f"{r.top10_share_before:.1%}", f"{r.top10_share_after:.1%}",
           f"{r.winners:,.0f}", f"{r.losers:,.0f}"] for r in tables.regions.itertuples()]))
+    print(f"\nIncidence by marginal-rate band of taxpayers (their top band today), "
+          f"{tables.tax_year} (GBP per taxpayer per year; totals GBP m)")
+    print(format_table(
+        ["Code", "Band", "Taxpayers", "Tax before", "Tax after", "Change/payer", "Change (m)",
+         "Winners", "Losers"],
+        [[r.code, r.hmrc_class, f"{r.taxpayers:,.0f}", f"{r.tax_before_gbp_per_payer:,.0f}",
+          f"{r.tax_after_gbp_per_payer:,.0f}", f"{r.change_gbp_per_payer:+,.0f}",
+          f"{r.change_gbp_m:+,.1f}", f"{r.winners:,.0f}", f"{r.losers:,.0f}"]
+         for r in tables.classes.itertuples()]))
     print(f"\nIncidence by decile of taxpayers within each region, {tables.tax_year} "
           "(GBP per taxpayer per year; totals GBP m)")
     print(format_table(

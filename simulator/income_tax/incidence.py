@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .distribution import CODES, grid
-from .liability import elasticity_array, liability, respond
+from .liability import elasticity_array, liability, payer_class, respond
 from .model import RegionSchedules
-from .schedules import Schedule
+from .schedules import CLASSES, Schedule
 
 __all__ = ["incidence", "IncidenceTables", "system_incidence"]
 
@@ -28,10 +28,14 @@ _TOLERANCE = 0.5  # GBP per taxpayer per year: smaller changes are neither win n
 
 
 class IncidenceTables:
-    """``deciles``: one row per region and decile; ``regions``: one row per region."""
+    """``deciles``: one row per region and decile; ``classes``: one row per region and
+    HMRC marginal-rate class (basic, higher, additional) of the payer's top band under the
+    schedule in force; ``regions``: one row per region."""
 
-    def __init__(self, deciles: pd.DataFrame, regions: pd.DataFrame, tax_year: str):
+    def __init__(self, deciles: pd.DataFrame, regions: pd.DataFrame, tax_year: str,
+                 classes: pd.DataFrame | None = None):
         self.deciles, self.regions, self.tax_year = deciles, regions, tax_year
+        self.classes = classes
 
 
 def _decile_starts() -> np.ndarray:
@@ -90,7 +94,26 @@ def incidence(chosen: Mapping[str, Schedule], codes: Sequence[str] = CODES,
         "top10_share_after": ((new_tax * payers)[:, top10].sum(-1) / after)[picked],
         "winners": winners.sum(-1)[picked], "losers": losers.sum(-1)[picked],
     })
-    return IncidenceTables(deciles, regions, rs.tax_year)
+    klass = payer_class(old_income, rs.old)  # (R, Q)
+    by_class = {name: np.stack([(values * (klass == c)).sum(-1) for c in range(len(CLASSES))],
+                               axis=-1)  # (R, 3): a loop over the 3 classes
+                for name, values in (("n", payers), ("old", old_tax * payers),
+                                     ("new", new_tax * payers),
+                                     ("win", payers * (change < -_TOLERANCE)),
+                                     ("lose", payers * (change > _TOLERANCE)))}
+    r_idx, c_idx = np.nonzero(np.broadcast_to(picked[:, None], by_class["n"].shape))
+    n_cls = by_class["n"][r_idx, c_idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        classes = pd.DataFrame({
+            "code": np.array(rs.codes)[r_idx], "hmrc_class": np.array(CLASSES)[c_idx],
+            "taxpayers": n_cls,
+            "tax_before_gbp_per_payer": by_class["old"][r_idx, c_idx] / n_cls,
+            "tax_after_gbp_per_payer": by_class["new"][r_idx, c_idx] / n_cls,
+            "change_gbp_per_payer": (by_class["new"] - by_class["old"])[r_idx, c_idx] / n_cls,
+            "change_gbp_m": (by_class["new"] - by_class["old"])[r_idx, c_idx] / 1e6,
+            "winners": by_class["win"][r_idx, c_idx], "losers": by_class["lose"][r_idx, c_idx],
+        })
+    return IncidenceTables(deciles, regions, rs.tax_year, classes)
 
 
 def system_incidence(system, codes: Sequence[str]) -> IncidenceTables | None:

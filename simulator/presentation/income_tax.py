@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..scenario.schema import Scenario
 
 __all__ = ["with_region_schedule", "incidence_figure", "incidence_table", "equalisation_table",
-           "band_table", "GAIN", "LOSS"]
+           "band_table", "class_table", "GAIN", "LOSS"]
 
 GAIN, LOSS = "#2166ac", "#e66101"  # colour-blind safe blue / orange (ColorBrewer)
 
@@ -99,3 +99,17 @@ def equalisation_table(with_schedule, without) -> pd.DataFrame:
         "Resources with (GBP per head)": a["resources_per_head_gbp"].to_numpy(),
         "Change (GBP per head)": (a["resources_per_head_gbp"]
                                   - b["resources_per_head_gbp"]).to_numpy()})
+
+
+def class_table(classes: pd.DataFrame) -> pd.DataFrame:
+    """Incidence by HMRC marginal-rate band (the payer's top band under the schedule in
+    force), labelled (GBP per taxpayer per year, GBP m)."""
+    return pd.DataFrame({
+        "Marginal-rate band today": classes["hmrc_class"].to_numpy(),
+        "Taxpayers": classes["taxpayers"].round().to_numpy(),
+        "Tax before (GBP/payer)": classes["tax_before_gbp_per_payer"].round(1).to_numpy(),
+        "Tax after (GBP/payer)": classes["tax_after_gbp_per_payer"].round(1).to_numpy(),
+        "Change (GBP/payer)": classes["change_gbp_per_payer"].round(1).to_numpy(),
+        "Change (GBP m)": classes["change_gbp_m"].round(2).to_numpy(),
+        "Winners": classes["winners"].round().to_numpy(),
+        "Losers": classes["losers"].round().to_numpy()})

@@ -119,3 +119,23 @@ def test_a_sweep_of_a_band_rate_equals_each_point_run_alone(tmp_path):
         sweep(scenario, {"devolution.income_tax.schedules.TLC.rates.top": values})
     with pytest.raises(Exception, match="out of range"):
         sweep(scenario, {"devolution.income_tax.schedules.TLC.rates.higher": [0.4, 1.2]})
+
+
+def test_incidence_tables_add_up():
+    from simulator.income_tax.incidence import incidence
+
+    tables = incidence({"TLM": load_schedule("ruk_2024_25"),
+                        "TLC": with_overrides(load_schedule("ruk_2024_25"),
+                                              rates={"additional": 0.5})}, elasticity=0.0)
+    for table in (tables.deciles, tables.classes):
+        sums = table.groupby("code")[["change_gbp_m", "taxpayers", "winners", "losers"]].sum()
+        regions = tables.regions.set_index("code")
+        np.testing.assert_allclose(sums.loc[regions.index, "change_gbp_m"],
+                                   regions["change_gbp_m"], rtol=1e-9)
+        np.testing.assert_allclose(sums.loc[regions.index, "winners"], regions["winners"])
+    north_east = tables.classes[tables.classes["code"] == "TLC"].set_index("hmrc_class")
+    # a higher additional rate costs only additional-rate payers
+    assert north_east.loc["additional", "losers"] > 0
+    assert north_east.loc["basic", "losers"] == 0 and north_east.loc["higher", "losers"] == 0
+    scotland = tables.regions.set_index("code").loc["TLM"]
+    assert scotland["change_gbp_m"] < 0 and 0 < scotland["top1_share_after"] < 1
