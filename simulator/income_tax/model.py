@@ -27,7 +27,8 @@ from .distribution import CODES, IncomeDistribution, fitted
 from .liability import elasticity_array, liability, respond
 from .schedules import Schedule, ScheduleArrays, in_force, load_schedule, stack
 
-__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules", "band_rate_sweep", "swept_factors",
+__all__ = ["region_yields", "schedule_factors", "resolve_schedules", "in_force_schedules",
+           "band_rate_sweep", "swept_factors",
            "RegionSchedules"]
 
 
