@@ -38,6 +38,7 @@ data: $(VENV)/.installed
 	$(BIN)/python scripts/build_outcomes.py
 	$(BIN)/python scripts/build_needs_itl1.py
 	$(BIN)/python scripts/build_needs_england_la.py
+	$(BIN)/python scripts/build_income_tax.py
 	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
 
 clean:

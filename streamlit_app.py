@@ -23,6 +23,8 @@ PAGES = [
     st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",
             url_path="editor"),
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:"),
+    st.Page("app_pages/income_tax.py", title="Income tax", icon=":material/receipt_long:",
+            url_path="income_tax"),
 ]
 
 st.navigation(PAGES).run()

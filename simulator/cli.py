@@ -241,10 +241,47 @@ def cmd_run(args: argparse.Namespace) -> int:
                            [[metric_label(name, cur)] + [_metric(name, v) for v in values]
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
+    _print_income_tax_incidence(scenario, result.federation.codes)
     if out is not None:
         _write(out, scenario, regions, metrics, result.federation)
         print(f"\nwrote {out}")
     return OK
+
+
+def _print_income_tax_incidence(scenario: Scenario, codes: Sequence[str]) -> None:
+    """The incidence tables of the scenario's income-tax schedules, if it has any."""
+    from .income_tax.incidence import system_incidence
+
+    tables = system_incidence(scenario, codes)
+    if tables is None:
+        return
+    print(f"\nIncome tax by schedule, {tables.tax_year} (modelled yield, GBP m per year; "
+          "shares of tax paid)")
+    print(format_table(
+        ["Code", "Schedule", "Yield before", "Yield after", "Change", "Top 1% before",
+         "Top 1% after", "Top 10% before", "Top 10% after", "Winners", "Losers"],
+        [[r.code, r.schedule, f"{r.yield_before_gbp_m:,.0f}", f"{r.yield_after_gbp_m:,.0f}",
+          f"{r.change_gbp_m:+,.0f}", f"{r.top1_share_before:.1%}", f"{r.top1_share_after:.1%}",
+          f"{r.top10_share_before:.1%}", f"{r.top10_share_after:.1%}",
+          f"{r.winners:,.0f}", f"{r.losers:,.0f}"] for r in tables.regions.itertuples()]))
+    print(f"\nIncidence by marginal-rate band of taxpayers (their top band today), "
+          f"{tables.tax_year} (GBP per taxpayer per year; totals GBP m)")
+    print(format_table(
+        ["Code", "Band", "Taxpayers", "Tax before", "Tax after", "Change/payer", "Change (m)",
+         "Winners", "Losers"],
+        [[r.code, r.hmrc_class, f"{r.taxpayers:,.0f}", f"{r.tax_before_gbp_per_payer:,.0f}",
+          f"{r.tax_after_gbp_per_payer:,.0f}", f"{r.change_gbp_per_payer:+,.0f}",
+          f"{r.change_gbp_m:+,.1f}", f"{r.winners:,.0f}", f"{r.losers:,.0f}"]
+         for r in tables.classes.itertuples()]))
+    print(f"\nIncidence by decile of taxpayers within each region, {tables.tax_year} "
+          "(GBP per taxpayer per year; totals GBP m)")
+    print(format_table(
+        ["Code", "Decile", "Taxpayers", "Income from", "Tax before", "Tax after",
+         "Change/payer", "Change (m)", "Winners", "Losers"],
+        [[r.code, r.decile, f"{r.taxpayers:,.0f}", f"{r.income_from_gbp:,.0f}",
+          f"{r.tax_before_gbp_per_payer:,.0f}", f"{r.tax_after_gbp_per_payer:,.0f}",
+          f"{r.change_gbp_per_payer:+,.0f}", f"{r.change_gbp_m:+,.1f}",
+          f"{r.winners:,.0f}", f"{r.losers:,.0f}"] for r in tables.deciles.itertuples()]))
 
 
 def _region_table(rows: pd.DataFrame, cur: str) -> str:

@@ -74,6 +74,8 @@ CHUNK_ELEMENTS = 4_000_000
 
 _STEP_PATH = re.compile(r"^steps\[(-?\d+)\]((?:\.[A-Za-z_]\w*)+)$")
 _SHARE_PATH = re.compile(r"^devolution\.([A-Za-z_]\w*)\.share$")
+_BAND_RATE_PATH = re.compile(
+    r"^devolution\.([A-Za-z_]\w*)\.schedules\.([A-Za-z0-9]+)\.rates\.([a-z][a-z0-9_]*)$")
 
 
 # ------------------------------------------------------------------ parameters
@@ -169,9 +171,14 @@ def parse_parameter(path: str, system: System) -> Parameter:
                          lower=lower, upper=upper, strict_lower=strict,
                          unit="share (0-1)", description=field.description or "",
                          current=None if assignment is None else float(assignment.share))
+    match = _BAND_RATE_PATH.match(path)
+    if match:
+        return _band_rate_parameter(path, system, *match.groups())
     if path.startswith("devolution."):
-        raise ConfigurationError(f"{path}: of a tax's devolution only the share can be varied "
-                                 "(devolution.<tax>.share)")
+        raise ConfigurationError(f"{path}: of a tax's devolution only the share "
+                                 "(devolution.<tax>.share) or a region's band rate "
+                                 "(devolution.income_tax.schedules.<code>.rates.<band>) can be "
+                                 "varied")
     match = _STEP_PATH.match(path)
     if not match:
         raise ConfigurationError(f"{path!r} is not a parameter path; use steps[<n>].<field> "
@@ -206,6 +213,53 @@ def parse_parameter(path: str, system: System) -> Parameter:
                      current=None if value is None else float(value))
 
 
+def _band_rate_parameter(path: str, system: System, tax: str, code: str,
+                         band: str) -> Parameter:
+    """A region's band rate of an income-tax schedule (docs/income_tax.md)."""
+    assignment = system.devolution.get(tax)
+    if assignment is None or not assignment.has_schedule:
+        raise ConfigurationError(f"{path}: devolution.{tax} has no income-tax schedule; give "
+                                 f"it schedule or schedules (with own_rate: true) first")
+    from ..income_tax.model import resolve_schedules
+
+    entry = assignment.schedules.get(code, assignment.schedule)
+    if entry is None:
+        raise ConfigurationError(f"{path}: region {code!r} has no schedule in devolution.{tax}; "
+                                 f"schedules are given for {', '.join(assignment.schedules)}")
+    schedule = resolve_schedules([code], None, {code: entry})[code]
+    bands = {b.name: b.rate for b in schedule.bands}
+    if band not in bands:
+        raise ConfigurationError(f"{path}: schedule {schedule.name!r} has no band {band!r}; "
+                                 f"bands: {', '.join(bands)}")
+    return Parameter(path=path, kind="band_rate", step=None, fields=(code, band), tax=tax,
+                     lower=0.0, upper=1.0, strict_lower=False, unit="share (0-1)",
+                     description=f"{code}'s {band} rate of income tax", current=bands[band])
+
+
+def _with_band_rate(assignment: TaxDevolution, code: str, band: str, value: Any,
+                    codes: Sequence[str] | None) -> TaxDevolution:
+    """``assignment`` with ``code``'s ``band`` rate at ``value``: a scalar gives a validated
+    schedule override; an array of points ``(K, 1, ...)`` the engine's factors per point."""
+    from ..income_tax.model import swept_factors
+    from ..income_tax.spec import ScheduleOverride
+
+    if np.ndim(value) == 0:
+        entry = assignment.schedules.get(code, assignment.schedule)
+        entry = (ScheduleOverride(schedule=entry) if isinstance(entry, str) else entry)
+        entry = ScheduleOverride(**{**entry.model_dump(), "rates": {**entry.rates,
+                                                                   band: float(value)}})
+        return assignment.model_copy(update={"schedules": {**assignment.schedules, code: entry}})
+    column = np.asarray(value, dtype=float)
+    ratio, base = swept_factors(codes, assignment.schedule, assignment.schedules,
+                                assignment.taxable_income_elasticity, code, band,
+                                column.reshape(-1))
+    lead = column.shape[:-1]  # (K, 1): the points, then the year axis
+    swept = assignment.model_copy()
+    swept._swept_factors = (ratio.reshape(lead + ratio.shape[-1:]),
+                            base.reshape(lead + base.shape[-1:]))
+    return swept
+
+
 def _replace_field(model: BaseModel, names: Sequence[str], value: Any) -> BaseModel:
     """``model`` with the nested field ``names`` set to ``value`` (no validation)."""
     head = names[0]
@@ -218,14 +272,21 @@ def _replace_field(model: BaseModel, names: Sequence[str], value: Any) -> BaseMo
 
 
 def with_values(system: System, parameters: Sequence[Parameter],
-                values: Sequence[Any]) -> tuple[System, dict[str, Any]]:
+                values: Sequence[Any], codes: Sequence[str] | None = None
+                ) -> tuple[System, dict[str, Any]]:
     """``system`` with each parameter set to its value (scalar or array), and the
-    factor on each tax's revenue that carries a devolved share (tax -> value)."""
+    factor on each tax's revenue that carries a devolved share (tax -> value).
+    ``codes``: the regions, needed for a band rate given as an array of points."""
     steps = list(system.steps)
     devolution = dict(system.devolution)
     scale: dict[str, Any] = {}
+    if sum(p.kind == "band_rate" for p in parameters) > 1:
+        raise ConfigurationError("only one band rate can be swept at a time")
     for parameter, value in zip(parameters, values):
-        if parameter.kind == "share":
+        if parameter.kind == "band_rate":
+            devolution[parameter.tax] = _with_band_rate(devolution[parameter.tax],
+                                                        *parameter.fields, value, codes)
+        elif parameter.kind == "share":
             old = devolution.get(parameter.tax)
             devolution[parameter.tax] = (TaxDevolution(share=1.0) if old is None
                                          else old.model_copy(update={"share": 1.0}))
@@ -261,6 +322,9 @@ def _validated(system: System, parameters: Sequence[Parameter], values: Sequence
             old = system.devolution.get(tax)
             data = {} if old is None else old.model_dump()
             TaxDevolution.model_validate({**data, "share": share})
+        for parameter in parameters:
+            if parameter.kind == "band_rate":
+                TaxDevolution.model_validate(changed.devolution[parameter.tax].model_dump())
     except ValidationError as error:
         detail = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
         raise ConfigurationError(f"{setting}: {detail}") from None
@@ -341,7 +405,7 @@ class Evaluator:
         inputs = self.inputs
         n_dims = inputs.population.ndim  # (Y, R): parameters broadcast as (K, 1, 1)
         columns = [values[:, j].reshape((k,) + (1,) * n_dims) for j in range(values.shape[1])]
-        system, scale = with_values(self.system, self.parameters, columns)
+        system, scale = with_values(self.system, self.parameters, columns, inputs.codes)
         # Only what varies carries the point axis: a step parameter (K, 1, 1) grows
         # the state from its step on (the data and the devolution before it stay
         # (Y, R), computed once); a devolved share scales the revenue (K, Y, T, R).

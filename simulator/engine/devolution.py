@@ -15,6 +15,14 @@ respect to the rate, ``base' = base x (1 + delta) ** -epsilon``, so
 
 Capacity is measured at the standard rate, so raising one's own rate is never
 equalised away; only the base it erodes is.
+
+Income tax by band: with ``schedule`` (every region) or ``schedules`` (region
+code -> a schedule name or band-by-band overrides), a region's own revenue is
+its revenue times the modelled yield of its schedule over the yield of the
+schedule in force, and its base moves with the behavioural response (elasticity
+of taxable income by band, ``taxable_income_elasticity``); see
+:mod:`simulator.income_tax.model` and ``docs/income_tax.md``.  This replaces the
+flat ``rate_change`` for those regions; without a schedule nothing changes.
 """
 
 from __future__ import annotations
@@ -22,9 +30,10 @@ from __future__ import annotations
 from typing import Mapping, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import ConfigurationError
+from ..income_tax.spec import Elasticity, ScheduleChoice, check_schedule_name
 from ..state import LazyMapping, broadcast_shape
 from ..steps._numerics import blockwise
 
@@ -47,6 +56,60 @@ class TaxDevolution(BaseModel):
         0.0, ge=0.0, le=5.0, description="Elasticity of the tax base with respect to the rate.",
         json_schema_extra={"unit": "elasticity"})
 
+    schedule: str | None = Field(
+        None, description="Income-tax schedule (a packaged name, e.g. 'scotland_2024_25') "
+        "for every region, replacing rate_change; see docs/income_tax.md. Needs own_rate.",
+        json_schema_extra={"unit": "schedule name"})
+    schedules: dict[str, ScheduleChoice] = Field(
+        default_factory=dict, description="Region code -> income-tax schedule name, or "
+        "{schedule, rates: {band: rate}, thresholds: {band: GBP}, personal_allowance} "
+        "band-by-band overrides. Needs own_rate.", json_schema_extra={"unit": "region -> schedule"})
+    taxable_income_elasticity: Elasticity = Field(
+        None, description="Elasticity of taxable income for schedules: one number, or HMRC "
+        "class (basic, higher, additional) -> elasticity; null = the documented defaults "
+        "(docs/income_tax.md), 0 = static yield.",
+        json_schema_extra={"unit": "elasticity", "minimum": 0, "maximum": 3})
+
+    _schedule_name = field_validator("schedule")(classmethod(lambda cls, v: check_schedule_name(v)))
+    #: (yield ratio, base ratio) with a leading axis of sweep points, set by a sweep of a
+    #: band rate (simulator.analysis.sweep); None: computed from the schedules.
+    _swept_factors: tuple | None = PrivateAttr(default=None)
+
+    @field_validator("schedules", mode="before")
+    @classmethod
+    def _schedule_names(cls, value):
+        if isinstance(value, dict):
+            for entry in value.values():
+                check_schedule_name(entry)
+        return value
+
+    @field_validator("taxable_income_elasticity", mode="before")
+    @classmethod
+    def _classes(cls, value):
+        if isinstance(value, bool):
+            raise ValueError(f"must be a number, not {value!r}")
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - {"basic", "higher", "additional"})
+            if unknown:
+                raise ValueError(f"unknown class {unknown[0]!r}; classes: basic, higher, additional")
+            if any(isinstance(v, bool) for v in value.values()):
+                raise ValueError("an elasticity must be a number, not true/false")
+        return value
+
+    @property
+    def has_schedule(self) -> bool:
+        """Whether income-tax schedules set some region's revenue."""
+        return self.schedule is not None or bool(self.schedules)
+
+    def schedule_factors(self, codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(yield ratio, base ratio) per region ``(R,)`` (1 where no schedule)."""
+        from ..income_tax.model import schedule_factors
+
+        if self._swept_factors is not None:
+            return self._swept_factors
+        return schedule_factors(codes, self.schedule, self.schedules,
+                                self.taxable_income_elasticity)
+
     @model_validator(mode="before")
     @classmethod
     def _from_share(cls, data):
@@ -59,6 +122,18 @@ class TaxDevolution(BaseModel):
             raise ValueError("rate_change needs own_rate: true")
         if any(c <= -1 or c > 10 for c in changes):
             raise ValueError("rate_change must be > -1 and <= 10")
+        if self.has_schedule and not self.own_rate:
+            raise ValueError("schedule/schedules need own_rate: true")
+        if self.has_schedule:
+            if self.schedule is not None and any(c != 0 for c in changes):
+                raise ValueError("schedule applies to every region: rate_change must be 0")
+            if isinstance(self.rate_change, dict):
+                both = sorted(c for c, v in self.rate_change.items() if v != 0 and c in self.schedules)
+            else:
+                both = sorted(self.schedules) if self.rate_change != 0 else []
+            if both:
+                raise ValueError(f"region {both[0]!r} has both a schedule and a rate_change; "
+                                 "a schedule replaces the flat rate change")
         return self
 
     def rate_change_array(self, codes: tuple[str, ...], tax: str | None = None) -> np.ndarray:
@@ -168,10 +243,19 @@ def devolve(
         growth = None if unit else 1.0 + assignment.rate_change_array(codes, tax)
         response = (None if growth is None or assignment.base_elasticity == 0
                     else growth ** (-assignment.base_elasticity))
+        if assignment.has_schedule:  # own = x yield ratio, base = x base ratio
+            ratio, base_ratio = assignment.schedule_factors(codes)
+            ones = np.ones(len(codes))
+            growth0 = ones if growth is None else growth
+            response0 = ones if response is None else response
+            response = response0 * base_ratio
+            growth = growth0 * ratio / base_ratio
         share = None if assignment.share == 1 else assignment.share
         terms[tax] = _Term(raised, rate, base, share, growth, response)
         if raised.shape != shape or (base is not None and base.shape != shape):
             shape = broadcast_shape(shape, terms[tax].shape)
+        if assignment.has_schedule and growth.ndim > 1:  # a swept band rate: (K, 1, R)
+            shape = broadcast_shape(broadcast_shape(shape, growth.shape), response.shape)
     parts = LazyMapping({tax: (_part, term) for tax, term in terms.items()})
     if not terms:
         return np.zeros(shape), np.zeros(shape), np.zeros(shape), parts

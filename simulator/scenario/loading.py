@@ -314,7 +314,7 @@ def _message(items: list[dict], schema: dict, data: Any, path: tuple) -> str:
     for each in items:
         word = _TYPE_WORDS.get(each["type"].split("_")[0])
         if word is None:
-            return each["msg"]
+            return each["msg"].removeprefix("Value error, ")
         if each["type"] in ("literal_error",):
             continue
         if word not in expected:
@@ -550,6 +550,11 @@ class _DataChecker:
                     if code not in federation.codes:
                         self.add(_unknown("region code", code, federation.codes),
                                  *at, "devolution", tax, "rate_change", code, key=True)
+            if tax in federation.taxes:
+                for code in assignment.schedules:  # income-tax schedules by region
+                    if code not in federation.codes:
+                        self.add(_unknown("region code", code, federation.codes),
+                                 *at, "devolution", tax, "schedules", code, key=True)
         indicators = sorted(federation.indicators)
         for field in ("block_grant", "need_index"):
             value = getattr(system, field)

@@ -111,7 +111,8 @@ class SystemSpec(_Model):
 
     devolution: dict[str, TaxDevolution] = spec(
         dict, "Tax family -> devolved share (0-1), or {share, own_rate, rate_change, "
-        "base_elasticity}. Taxes not named stay central; a share without own_rate is an "
+        "base_elasticity} (income_tax also: schedule, schedules, taxable_income_elasticity; "
+        "docs/income_tax.md). Taxes not named stay central; a share without own_rate is an "
         "assigned tax.", "tax -> share (0-1)")
     block_grant: str | None = spec(
         None, "Dataset indicator holding today's grant per region, e.g. "
