@@ -17,7 +17,7 @@ def federations(draw, max_regions=9):
     F = draw(st.integers(1, 4))
     C = draw(st.integers(1, 4))
     population = draw(arrays(float, R, elements=st.floats(1.0, 1e7)))
-    drivers = draw(arrays(float, (F, R), elements=st.floats(0.0, 1e3)))
+    drivers = draw(arrays(float, (F, R), elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e3))))  # no denormals
     standard = draw(arrays(float, C, elements=st.one_of(st.just(0.0), st.floats(1e-3, 1e4))))  # no denormals
     raw = draw(arrays(float, (C, F), elements=st.floats(0.0, 1.0)))
     weights = raw / np.maximum(1.0, raw.sum(-1, keepdims=True))  # each category sums to <= 1
