@@ -4,6 +4,8 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import gains
+from simulator.scenario.library import DEFAULT_COMPARISON, comparison_presets, scenario_title
 
 st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
@@ -36,12 +38,32 @@ def parse_list(text: str) -> list[str]:
     return chosen
 
 
+presets = {label: runs for label, runs in comparison_presets().items()
+           if all(n in names for n in runs)}
+OWN_CHOICE = "My own choice"
+
+
+def apply_preset() -> None:
+    """A preset chosen: its scenarios replace the picked ones."""
+    runs = presets.get(st.session_state["c_preset"])
+    if runs:
+        st.session_state["c_scenarios"] = list(runs)
+
+
 app.seed("c_scenarios", "scenarios", parse=parse_list)
 if any(n not in names for n in st.session_state.get("c_scenarios", [])):
     del st.session_state["c_scenarios"]  # another dataset was chosen
-st.session_state.setdefault("c_scenarios", names[:3])
+st.session_state.setdefault("c_scenarios", presets.get(DEFAULT_COMPARISON, names[:3]))
+if presets:
+    matching = [label for label, runs in presets.items()
+                if runs == st.session_state["c_scenarios"]]
+    st.session_state["c_preset"] = matching[0] if matching else OWN_CHOICE
+    st.selectbox("Ready-made comparison", [OWN_CHOICE, *presets], key="c_preset",
+                 on_change=apply_preset,
+                 help="Puts a set of scenarios side by side, e.g. the rules of Canada, "
+                      "Germany, Australia and Switzerland applied to the UK.")
 chosen = top[1].multiselect("Scenarios (two to four)", names, key="c_scenarios",
-                            max_selections=4)
+                            max_selections=4, format_func=scenario_title)
 fed = app.federation_or_stop(dataset)
 year = app.year_slider("c_year", list(fed.years), container=top[2])
 app.share(dataset=dataset, scenarios=",".join(chosen), year=year)
@@ -50,11 +72,12 @@ if len(chosen) < 2:
     st.info("Pick at least two scenarios.")
     st.stop()
 
+titles = {name: scenario_title(name) for name in chosen}
 results, failed = {}, False
 for name in chosen:
     try:
         scenario = app.library_scenario(name)
-        results[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
+        results[titles[name]] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
                                             year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
@@ -77,6 +100,13 @@ st.dataframe(presentation.system_table_style(table), hide_index=True, key="c_sys
 st.subheader(f"Winners and losers: change in resources per head ({unit})")
 changes = presentation.winners_losers(frames, cur, year)
 value_columns = [c for c in changes.columns if c not in ("code", "region")]
+moving = gains.changing_columns(changes, value_columns)
+if moving:
+    st.plotly_chart(gains.gains_losses_figure(changes, moving, currency=cur, year=year),
+                    key="c_gains")
+still = [c for c in value_columns if c not in moving]
+st.caption(gains.gains_losses_summary(changes, moving, currency=cur, year=year)
+           + (f" {', '.join(still)}: no region gains or loses, so no bars." if still else ""))
 st.dataframe(presentation.gain_loss_style(changes, value_columns), hide_index=True,
              key="c_changes", column_config={"code": "Code", "region": "Region"},
              height=presentation.table_height(len(changes)) if len(changes) <= 20 else "auto")
@@ -97,8 +127,8 @@ if geojson is not None:
 # ------------------------------------------------------------------ Lorenz
 st.subheader(f"Lorenz curves of resources per head ({year})")
 this_year = {name: frame[frame["year"] == year] for name, frame in frames.items()}
-reference = this_year[chosen[0]]
-curves = {f"Baseline of {chosen[0]}": presentation.lorenz_curve(
+reference = this_year[titles[chosen[0]]]
+curves = {f"Baseline of {titles[chosen[0]]}": presentation.lorenz_curve(
     reference[f"baseline_per_head_{cur.lower()}"], reference["population"])}
 for name, frame in this_year.items():
     curves[name] = presentation.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
