@@ -5,6 +5,8 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.need_index import load_missions
+from simulator.presentation import glossary, need_controls
 from simulator.need_index import (AGGREGATIONS, NORMALISATIONS, WEIGHTINGS,
                                   need_spend_quadrants, quadrant_counts,
                                   top_need_share_by_group)
@@ -25,19 +27,51 @@ st.caption(f"{len(fed.codes)} lower-tier authorities (2023 codes), dataset year 
 with st.sidebar:
     st.header("Method")
     app.seed("n_norm", "normalisation", list(NORMALISATIONS))
+    NORM_WORDS = {"zscore": "Standard deviations from the mean", "minmax": "Scaled 0 to 1",
+                  "rank": "Percentile rank", "distance": "Ratio to the England mean"}
     normalisation = st.selectbox("Normalisation", NORMALISATIONS, key="n_norm",
-                                 help="zscore: standard deviations from the mean; minmax: 0-1; "
-                                      "rank: percentile; distance: ratio to the England mean.")
+                                 format_func=lambda n: NORM_WORDS.get(n, n),
+                                 help="How each indicator is put on a common scale before "
+                                      "weighting.")
     app.seed("n_weight", "weighting", list(WEIGHTINGS))
     st.session_state.setdefault("n_weight", "given")
+    WEIGHT_WORDS = {"given": "Chosen weights (sliders below)", "equal": "Equal weights",
+                    "pca": "From the data (principal components)"}
     weighting = st.selectbox("Weighting", WEIGHTINGS, key="n_weight",
-                             help="given: the missions file's weights; equal; pca: principal "
-                                  "components.")
+                             format_func=lambda w: WEIGHT_WORDS.get(w, w),
+                             help="How indicators within a mission, and missions in the "
+                                  "composite, are weighted.")
     app.seed("n_agg", "aggregation", list(AGGREGATIONS))
-    aggregation = st.selectbox("Aggregation", AGGREGATIONS, key="n_agg")
+    AGG_WORDS = {"arithmetic": "Arithmetic mean (strengths offset weaknesses)",
+                 "geometric": "Geometric mean (less offsetting)"}
+    aggregation = st.selectbox("Aggregation", AGGREGATIONS, key="n_agg",
+                               format_func=lambda a: AGG_WORDS.get(a, a))
+    st.header("Weights")
+    config = load_missions()
+    from simulator.data.england_la import load_indicator_metadata
+    DESCRIPTIONS = load_indicator_metadata().set_index("indicator")["description"].to_dict()
+    fixed = weighting != "given"
+    why = ("Used with weighting 'given'; this weighting sets its own weights." if fixed else
+           "Relative weight; weights are rescaled to sum to 1.")
+    mission_weights, indicator_weights = {}, {}
+    for mission, spec in config.missions.items():
+        if not spec.available:
+            continue
+        mission_weights[mission] = st.slider(
+            f"Mission: {spec.title}", 0.1, 5.0, float(spec.weight), 0.1,
+            key=f"n_w_{mission}", disabled=fixed, help=why)
+        with st.expander(f"Indicators of '{spec.title}'"):
+            for indicator in spec.indicators:
+                indicator_weights[indicator.id] = st.slider(
+                    DESCRIPTIONS.get(indicator.id, indicator.id.replace("_", " ").capitalize()),
+                    0.1, 5.0,
+                    float(indicator.weight), 0.1, key=f"n_wi_{indicator.id}", disabled=fixed,
+                    help=(indicator.note or why))
+weights = (need_controls.weight_key(mission_weights, indicator_weights)
+           if weighting == "given" else ())
 method = (normalisation, weighting, aggregation)
 try:
-    index = app.la_need_index(*method)
+    index = app.la_need_index(*method, weights)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "This method")
     st.stop()
@@ -45,7 +79,15 @@ frame = index.to_frame()
 titles = dict(zip(index.missions, index.mission_titles))
 all_titles = {m: spec.title for m, spec in index.config.missions.items()}
 unavailable = index.unavailable_missions
-score_unit = f"composite need score ({normalisation}; {year})"
+scale = NORM_WORDS.get(normalisation, normalisation).lower()
+score_unit = f"composite need score ({scale}; {year})"
+regions = sorted(set(frame["group"])) if "group" in frame else []
+app.seed("n_regions", "regions", parse=lambda text: [r for r in text.split(",") if r in regions])
+chosen_regions = st.multiselect("Regions shown (none chosen: all of England)", regions,
+                                key="n_regions",
+                                help="Shows only these regions' authorities in the map, the "
+                                     "ranking and the tables; the index is still England's.")
+shown_frame = need_controls.filter_regions(frame, "group", chosen_regions)
 for mission, why in unavailable.items():
     st.warning(f"**{all_titles.get(mission, mission)}**: unavailable, no data. {why}",
                icon=":material/block:")
@@ -62,13 +104,13 @@ with left:
     app.seed("n_measure", "measure", list(measures))
     shown = c2.selectbox("Colour by", list(measures), key="n_measure", format_func=measures.get)
     geojson = app.hexmap(app.LA_DATASET) if kind == "Hex map" else app.boundaries(app.LA_DATASET)
-    st.subheader(f"{measures[shown]} by authority ({normalisation} score, {year})")
+    st.subheader(f"{measures[shown]} by authority (score: {scale}, {year})")
     if geojson is None:
         st.info("No map for this dataset.")
     else:
         st.plotly_chart(presentation.change_map(
-            frame.rename(columns={"name": "region"}), geojson, shown,
-            title="Darker = more need", unit=f"score ({normalisation})", height=640,
+            shown_frame.rename(columns={"name": "region"}), geojson, shown,
+            title="Darker = more need", unit=f"score ({scale})", height=640,
             sequential=True, tickformat=".2f"), key="n_map_chart", config=presentation.MAP_CONFIG)
 
 # ------------------------------------------------------------------ ranking with uncertainty
@@ -83,18 +125,20 @@ with right:
     st.session_state.setdefault("n_seed", 0)
     seed = int(c2.number_input("Seed", 0, 1_000_000, step=1, key="n_seed"))
     names = dict(zip(frame["name"], frame["code"]))
-    ordered = list(frame.sort_values(["rank", "code"])["name"])
+    ordered = list(shown_frame.sort_values(["rank", "code"])["name"])
     app.seed("n_area", "area", ordered)
-    st.session_state.setdefault("n_area", ordered[0])
+    if st.session_state.get("n_area") not in ordered:
+        st.session_state["n_area"] = ordered[0]
     area = st.selectbox("Authority", ordered, key="n_area",
                         help="Highlighted in the ranking and broken down by mission below.")
     try:
-        intervals = app.la_rank_intervals(*method, draws, seed)
+        intervals = app.la_rank_intervals(*method, draws, seed, weights)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The rank intervals")
         st.stop()
     top = intervals.frame
-    st.plotly_chart(presentation.rank_interval_figure(top, n=25, highlight=names[area]),
+    shown_ranks = top[top["code"].isin(shown_frame["code"])]
+    st.plotly_chart(presentation.rank_interval_figure(shown_ranks, n=25, highlight=names[area]),
                     key="n_ranks")
     own = top.set_index("code").loc[names[area]]
     st.caption(f"Each draw re-weights the indicators and missions (Dirichlet around the chosen "
@@ -102,19 +146,19 @@ with right:
                f"{area}: rank {own['rank']}, 5th-95th percentile {own['rank_low']}-"
                f"{own['rank_high']} over {draws} draws (seed {seed}).")
 
-st.dataframe(presentation.need_index_table(frame, index.missions, index.mission_titles,
+st.dataframe(presentation.need_index_table(shown_frame, index.missions, index.mission_titles,
                                            intervals.frame),
              hide_index=True, key="n_table", height=400,
              column_config={c: st.column_config.NumberColumn(format="%.3f")
                             for c in ["Composite need score"]
                             + [f"{t} (score)" for t in index.mission_titles]})
 
-st.caption(f"All {len(frame)} authorities by rank: composite and mission scores "
-           f"({normalisation}, {weighting} weights, {aggregation} mean; {year}), population "
+st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authorities by rank: composite and mission scores "
+           f"({scale}, {WEIGHT_WORDS[weighting].lower()}, {aggregation} mean; {year}), population "
            "mid-2023, indicators imputed, and the simulated ranks.")
 
 # ------------------------------------------------------------------ missions
-st.subheader(f"Mission breakdown: {area} ({normalisation} scores, {year})")
+st.subheader(f"Mission breakdown: {area} (scores: {scale}, {year})")
 left, right = st.columns([1, 1], gap="medium")
 with left:
     st.plotly_chart(presentation.mission_figure(frame, names[area], index.missions,
@@ -122,7 +166,9 @@ with left:
                     key="n_missions")
 with right:
     report = index.report[["mission_title", "indicator", "higher_means", "status", "coverage",
-                           "weight_in_mission"]].rename(columns={
+                           "weight_in_mission"]].assign(
+        indicator=lambda f: f["indicator"].map(lambda i: DESCRIPTIONS.get(i, i)),
+        higher_means=lambda f: f["higher_means"].str.replace("_", " ")).rename(columns={
         "mission_title": "Mission", "indicator": "Indicator", "higher_means": "Higher means",
         "status": "Status", "coverage": "Coverage (share of authorities)",
         "weight_in_mission": "Weight in mission"})
@@ -164,4 +210,5 @@ with right:
                  height=presentation.table_height(len(tops)))
 
 app.share(normalisation=normalisation, weighting=weighting, aggregation=aggregation,
-          map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}")
+          map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}",
+          regions=",".join(chosen_regions) or None)
