@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
 st.title("Over time: projections, indexation and risk")
@@ -218,10 +219,13 @@ st.session_state.setdefault("ot_seed", 42)
 seed = int(cols[1].number_input("Seed", 0, 1_000_000, step=1, key="ot_seed"))
 by = cols[2].radio("Shocks", ["tax", "total"], key="ot_by", horizontal=True,
                    format_func={"tax": "by tax and region", "total": "by region"}.get)
-MEASURES = {"resources_per_head": "Resources per head",
-            "change_per_head": "Change in resources per head vs baseline"}
+MEASURES = {"change_per_head": "Change in resources per head vs baseline",
+            "resources_per_head": "Resources per head"}
 measure = cols[3].radio("Measure", list(MEASURES), key="ot_measure",
-                        format_func=MEASURES.get)
+                        format_func=MEASURES.get,
+                        help="The change against the baseline shows the spread of outcomes "
+                             "best; resources per head grow so much over the years that the "
+                             "bands look thin.")
 try:
     draws_result = app.monte_carlo_run(key, projection, generic_method, draws,
                                        seed, by)
@@ -234,6 +238,8 @@ st.plotly_chart(presentation.fan_chart(bands, column,
                                        unit=f"{MEASURES[measure]} ({unit}, cash)",
                                        central=by_region[["year", "code", column]]),
                 key="ot_fan")
+st.caption(glossary.fan_summary(bands, column, what=MEASURES[measure].lower(), unit=unit,
+                                year=end))
 final = bands[bands["year"] == end].pivot_table(index=["code", "region"], columns="percentile",
                                                 values=column, sort=False)
 final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]

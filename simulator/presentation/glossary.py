@@ -18,7 +18,7 @@ import pandas as pd
 __all__ = ["STEP_TYPE_LABELS", "FIELD_LABELS", "METRIC_LABELS", "GLOSSARY", "step_type_label",
            "field_label", "metric_label", "parameter_label", "option_label", "plain_solve_cards",
            "plain_reason",
-           "glossary_table", "range_summary", "lorenz_summary", "series_summary",
+           "glossary_table", "range_summary", "lorenz_summary", "series_summary", "fan_summary",
            "PAGE_TITLES"]
 
 #: Step type (the YAML ``type``) -> what it is called on screen.
@@ -329,3 +329,26 @@ def lorenz_summary(ginis: Mapping[str, float], year: str) -> str:
     parts = ", ".join(f"{name} {value:.3f}" for name, value in ordered)
     return (f"Lorenz curves of resources per head, {year}: Gini coefficients (0 = equal) "
             f"{parts}; the most equal is {ordered[0][0]}.")
+
+
+def fan_summary(bands: pd.DataFrame, value: str, *, what: str, unit: str, year: str,
+                low: float | None = None, high: float | None = None) -> str:
+    """The fan chart in one sentence: in ``year``, the regions with the widest and the
+    narrowest band between the ``low`` and ``high`` percentiles (default the outermost)."""
+    frame = bands[bands["year"] == year]
+    if frame.empty:
+        return f"No simulated values for {year}."
+    percentiles = sorted(frame["percentile"].unique())
+    low = percentiles[0] if low is None else low
+    high = percentiles[-1] if high is None else high
+    wide = frame.pivot_table(index="region", columns="percentile", values=value, sort=False)
+    width = wide[high] - wide[low]
+    widest, narrowest = width.idxmax(), width.idxmin()
+
+    def band(region: str) -> str:
+        return (f"{_number(wide.loc[region, low], unit)} to "
+                f"{_number(wide.loc[region, high], unit)}")
+
+    return (f"Fan chart of {what} ({unit}): in {year} the {low:g}th-{high:g}th percentile band is widest "
+            f"for {widest} ({band(widest)}) and narrowest for {narrowest} ({band(narrowest)}), "
+            f"across {len(wide)} regions.")
