@@ -19,7 +19,8 @@ __all__ = ["STEP_TYPE_LABELS", "FIELD_LABELS", "METRIC_LABELS", "GLOSSARY", "ste
            "field_label", "metric_label", "parameter_label", "option_label", "plain_solve_cards",
            "plain_reason",
            "glossary_table", "range_summary", "lorenz_summary", "series_summary", "fan_summary",
-           "PAGE_TITLES"]
+           "PAGE_TITLES", "ABBREVIATIONS", "explain_abbreviations", "extra_formulas",
+           "mapping_table", "result_summary"]
 
 #: Step type (the YAML ``type``) -> what it is called on screen.
 STEP_TYPE_LABELS: dict[str, str] = {
@@ -352,3 +353,70 @@ def fan_summary(bands: pd.DataFrame, value: str, *, what: str, unit: str, year: 
     return (f"Fan chart of {what} ({unit}): in {year} the {low:g}th-{high:g}th percentile band is widest "
             f"for {widest} ({band(widest)}) and narrowest for {narrowest} ({band(narrowest)}), "
             f"across {len(wide)} regions.")
+
+
+#: Abbreviations shown on screen (legal sources, data) -> what they stand for.
+ABBREVIATIONS: dict[str, str] = {
+    "FPFAA": "Canada's Federal-Provincial Fiscal Arrangements Act",
+    "FAG": "Germany's Finanzausgleichsgesetz (fiscal equalisation law)",
+    "FiLaG": "Switzerland's federal law on fiscal and cost equalisation",
+    "FiLaV": "Switzerland's ordinance on fiscal and cost equalisation",
+    "FFR Act": "Australia's Federal Financial Relations Act",
+    "CGC": "Australia's Commonwealth Grants Commission",
+    "BEZ": "Germany's supplementary federal grants",
+    "NFA": "Switzerland's fiscal equalisation system",
+    "RTS": "representative tax system",
+    "BGA": "block grant adjustment",
+    "CRPSF": "ONS Country and Regional Public Sector Finances",
+    "GDHI": "gross disposable household income",
+    "R.S.C.": "Revised Statutes of Canada",
+    "SR": "Swiss systematic collection of federal law",
+}
+
+
+def explain_abbreviations(text: str) -> str:
+    """``text`` followed by what each abbreviation in it stands for, e.g.
+    ``"... FPFAA s.3.2"`` -> ``"... FPFAA s.3.2 (FPFAA: Canada's Federal-...)"``."""
+    found = [(short, long) for short, long in ABBREVIATIONS.items()
+             if re.search(rf"(?<![\w.]){re.escape(short)}(?![\w])", text)]
+    if not found:
+        return text
+    return text + " (" + "; ".join(f"{short}: {long}" for short, long in found) + ")"
+
+
+def extra_formulas(step: Any, currency: str) -> list[tuple[str, str]]:
+    """Formulas of step options that :func:`simulator.presentation.step_formulas` does not
+    show yet: a needs pool funded by an equal per-head share (``funding: equal_per_head``)."""
+    if getattr(step, "type", None) == "needs_pool" and getattr(step, "funding", "centre") \
+            == "equal_per_head":
+        return [("The pool replaces an equal per-head share of it, so the step sums to zero: "
+                 "each region gains or loses what its relativity moves.",
+                 r"T_i = G_i - \text{pool} \times \frac{P_i}{\sum_j P_j}")]
+    return []
+
+
+def mapping_table(template: Any) -> pd.DataFrame:
+    """A real-system template's mapping of the UK's taxes onto its bases, in words."""
+    from . import tax_label
+
+    return pd.DataFrame({
+        "Base in the real system": [template.bases[b] for b in template.uk_mapping],
+        "UK taxes standing for it": [", ".join(tax_label(t) for t in taxes)
+                                     for taxes in template.uk_mapping.values()],
+        "Why": [template.uk_notes[b] for b in template.uk_mapping],
+    })
+
+
+def result_summary(result: Any, year: str, *, what: str = "Resources per head") -> str:
+    """A resources-per-head chart of a run in one sentence: the range after, and before
+    (the baseline), from ``Result.by_region()``."""
+    cur = result.currency
+    frame = result.by_region()
+    frame = frame[frame["year"] == year]
+    after = range_summary(frame["region"], frame[f"resources_per_head_{cur.lower()}"],
+                          what=what, unit=f"{cur} per head", year=year)
+    before = frame[f"baseline_per_head_{cur.lower()}"].to_numpy(float)
+    low, high = int(np.argmin(before)), int(np.argmax(before))
+    return (after[:-1] + f"; in the baseline from {_number(before[low], cur)} in "
+            f"{frame['region'].iloc[low]} to {_number(before[high], cur)} in "
+            f"{frame['region'].iloc[high]}.")
