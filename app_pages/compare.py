@@ -4,9 +4,10 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
-from simulator.presentation import gains
+from simulator.presentation import gains, glossary
 from simulator.scenario.library import DEFAULT_COMPARISON, comparison_presets, scenario_title
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["compare"])
 st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
            "(the status quo unless the scenario names another).")
@@ -122,6 +123,10 @@ if geojson is not None:
                 frame[frame["year"] == year], geojson, column, title=name,
                 unit=f"{cur} per head", height=480, bound=bound),
                 key=f"c_map_{name}", config=presentation.MAP_CONFIG)
+            shown = frame[frame["year"] == year]
+            st.caption(glossary.range_summary(shown["region"], shown[column],
+                                              what=f"Map: change under {name}",
+                                              unit=f"{cur} per head", year=year))
     st.caption(f"Blue gains, orange losses; one colour scale for every map ({unit}).")
 
 # ------------------------------------------------------------------ Lorenz
@@ -134,5 +139,10 @@ for name, frame in this_year.items():
     curves[name] = presentation.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
                                              frame["population"])
 st.plotly_chart(presentation.lorenz_figure(curves, year=year), key="c_lorenz")
+st.caption(glossary.lorenz_summary(
+    {f"Baseline of {titles[chosen[0]]}": float(results[titles[chosen[0]]].summary().set_index(
+        "year").loc[year, "gini_before"])}
+    | {name: float(result.summary().set_index("year").loc[year, "gini_after"])
+       for name, result in results.items()}, year))
 st.caption("The further a curve bows below the diagonal, the more unequal resources per head; "
            "the Gini in the system figures is twice the area between them.")

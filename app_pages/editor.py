@@ -4,8 +4,10 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 from simulator.scenario import ScenarioError, dump_scenario
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["editor"])
 st.title("Scenario editor")
 st.caption("Edit a scenario as YAML. It is checked as you apply changes (Ctrl+Enter, or click "
            "outside the box): every problem is listed with its line, column and field. "

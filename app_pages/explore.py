@@ -4,7 +4,9 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["explore"])
 st.title("Explore a settlement")
 
 # ------------------------------------------------------------------ scenario
@@ -197,6 +199,7 @@ with left:
                    f"{n_regions} areas; the table below lists every area.")
     st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
                     key="x_resources")
+    st.caption(glossary.result_summary(result, year))
 with right:
     hexes = app.hexmap(dataset)
     kind = "Boundaries"
@@ -210,6 +213,9 @@ with right:
             this_year, geojson, f"change_per_head_{cur.lower()}",
             title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
             key="x_map", config=presentation.MAP_CONFIG)
+        st.caption(glossary.range_summary(
+            this_year["region"], this_year[f"change_per_head_{cur.lower()}"],
+            what="Change in resources per head", unit=f"{cur} per head", year=year))
     else:
         st.info("No map for this dataset (it ships no boundaries).")
 
@@ -232,3 +238,7 @@ else:
         st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
     st.plotly_chart(presentation.marginal_rates_figure(rates, year, codes=codes),
                     key="x_rates")
+    shown_rates = rates[rates["year"] == year]
+    st.caption(glossary.range_summary(
+        shown_rates["region"], 100 * shown_rates["marginal_equalisation_rate"],
+        what="Share of an extra pound of own tax base lost", unit="%", year=year))

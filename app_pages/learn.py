@@ -10,6 +10,7 @@ from simulator.presentation import glossary
 from simulator.scenario.templates import TEMPLATES
 from simulator.steps import STEP_TYPES
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["learn"])
 st.title("Learn: how equalisation works, step by step")
 tab_mechanisms, tab_real, tab_words = st.tabs(["Mechanisms step by step", "Real systems",
                                                "Glossary"])

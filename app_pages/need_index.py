@@ -11,6 +11,7 @@ from simulator.need_index import (AGGREGATIONS, NORMALISATIONS, WEIGHTINGS,
                                   need_spend_quadrants, quadrant_counts,
                                   top_need_share_by_group)
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["need_index"])
 st.title("Need index: England's local authorities")
 try:
     fed = app.federation(app.LA_DATASET)
@@ -112,6 +113,9 @@ with left:
             shown_frame.rename(columns={"name": "region"}), geojson, shown,
             title="Darker = more need", unit=f"score ({scale})", height=640,
             sequential=True, tickformat=".2f"), key="n_map_chart", config=presentation.MAP_CONFIG)
+        st.caption(glossary.range_summary(shown_frame["name"], shown_frame[shown],
+                                          what=f"Map: {measures[shown].lower()}",
+                                          unit=f"score, {scale}", year=year))
 
 # ------------------------------------------------------------------ ranking with uncertainty
 with right:
@@ -140,6 +144,12 @@ with right:
     shown_ranks = top[top["code"].isin(shown_frame["code"])]
     st.plotly_chart(presentation.rank_interval_figure(shown_ranks, n=25, highlight=names[area]),
                     key="n_ranks")
+    first_ranked = shown_ranks.sort_values("rank").head(1)
+    if not first_ranked.empty:
+        row = first_ranked.iloc[0]
+        st.caption(f"Ranking chart: the {min(25, len(shown_ranks))} authorities with the most "
+                   f"need shown; first is {row['name']} (rank {row['rank']}, 5th-95th "
+                   f"percentile {row['rank_low']}-{row['rank_high']}).")
     own = top.set_index("code").loc[names[area]]
     st.caption(f"Each draw re-weights the indicators and missions (Dirichlet around the chosen "
                f"weights) and picks a normalisation ({', '.join(intervals.methods)}). "
@@ -164,6 +174,10 @@ with left:
     st.plotly_chart(presentation.mission_figure(frame, names[area], index.missions,
                                                 index.mission_titles, unavailable, all_titles),
                     key="n_missions")
+    area_row = frame.set_index("code").loc[names[area]]
+    st.caption(glossary.range_summary(
+        index.mission_titles, [area_row[f"{m}_index"] for m in index.missions],
+        what=f"{area}'s mission scores", unit=f"score, {scale}", year=year))
 with right:
     report = index.report[["mission_title", "indicator", "higher_means", "status", "coverage",
                            "weight_in_mission"]].assign(
@@ -189,6 +203,9 @@ with left:
     st.plotly_chart(presentation.quadrant_figure(
         quadrants, SPEND, spend_unit=f"Council tax raised, GBP per head ({year})",
         score_unit=score_unit), key="n_quadrant")
+    st.caption("Quadrant chart: " + ", ".join(
+        f"{int(n)} authorities {q}" for q, n in quadrants["quadrant"].value_counts().items())
+        + f" ({year}).")
     st.caption("Split at the medians across authorities. No current spending measure per "
                "authority is in the data, so spending is council tax raised per head (local "
                "tax resources, not total spending).")
@@ -205,6 +222,10 @@ with right:
     st.subheader(f"Share of each region's authorities in the top {share:.0%} ({year})")
     tops = presentation.top_share_table(top_need_share_by_group(index, share), share)
     st.plotly_chart(presentation.top_share_figure(tops, share), key="n_top")
+    share_column = next(c for c in tops.columns if c.endswith("(%)"))
+    st.caption(glossary.range_summary(tops["Region"], tops[share_column],
+                                      what=f"Share of authorities in the top {share:.0%}",
+                                      unit="%", year=year))
     pct = [c for c in tops.columns if c.endswith("(%)")]
     st.dataframe(tops.style.format("{:.1f}", subset=pct), hide_index=True, key="n_top_table",
                  height=presentation.table_height(len(tops)))

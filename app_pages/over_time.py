@@ -8,6 +8,7 @@ from simulator import presentation
 from simulator.presentation import glossary
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["over_time"])
 st.title("Over time: projections, indexation and risk")
 st.caption("Each region's tax revenue and population continue their log-linear trends "
            "(simulator.over_time.project_federation): extrapolations, not forecasts. Amounts "
@@ -161,6 +162,8 @@ st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1
 st.plotly_chart(presentation.over_time_figure(
     by_region, f"resources_per_head_{cur.lower()}", unit=unit,
     first_projected=shown.years[1]), key="ot_projection")
+st.caption(glossary.series_summary(by_region, x="year", y=f"resources_per_head_{cur.lower()}",
+                                   by="region", what="Resources per head", unit=unit))
 table = presentation.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
 st.dataframe(presentation.gain_loss_style(table, change).format(
@@ -181,7 +184,7 @@ st.subheader(f"Block grant adjustment: cumulative gain or loss against the centr
 if not indexed:
     st.info("This scenario devolves no tax against a block grant adjustment, so there is no "
             "deduction to index. Pick a scenario that devolves a tax (e.g. "
-            "income_tax_gap_fill_75).")
+            "the 75% income-tax gap-fill).")
 else:
     st.caption("Each devolved tax's deduction starts at the region's own revenue in "
                f"{last}, then follows the rest of the country's revenue: levels deduction "
@@ -197,6 +200,13 @@ else:
         st.plotly_chart(presentation.bga_methods_figure(
             methods, chosen=generic_method, unit=f"{cur} m, cumulative {last} to {end}"),
             key="ot_methods")
+        chosen_column = next((c for c in methods.columns
+                              if c.startswith(presentation.bga_label(generic_method))), None)
+        if chosen_column is not None:
+            st.caption(glossary.range_summary(
+                methods["region"], methods[chosen_column],
+                what=f"Cumulative gain or loss, {presentation.bga_label(generic_method).lower()}",
+                unit=f"{cur} m", year=f"{last} to {end}"))
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
         st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
                      key="ot_methods_table", height=presentation.table_height(len(methods)),
@@ -261,6 +271,10 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "The risk-sharing figures")
     st.stop()
 st.plotly_chart(presentation.risk_figure(risk, end, cur), key="ot_risk")
+absorbed_column = next(c for c in risk.columns if c.startswith("Share of own shock absorbed"))
+st.caption(glossary.range_summary(risk["Region"], risk[absorbed_column],
+                                  what="Share of a region's own revenue shock absorbed",
+                                  unit="%", year=end))
 percent = [c for c in risk.columns if c.endswith("%)")]
 st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
              .format(presentation.number_text("{:.1f}"), subset=percent),

@@ -9,6 +9,7 @@ from simulator import presentation
 from simulator.analysis import default_options
 from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["targets"])
 st.title("Targets: solve for a goal")
 st.caption("The engine tries the whole range of a setting, then narrows down to the answer: "
            "the value returned meets the target, a hair less does not. When a target cannot "

@@ -280,11 +280,18 @@ def glossary_table(terms: Mapping[str, str] | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ chart summaries
 def _number(value: float, unit: str) -> str:
-    if unit.startswith(("GBP", "EUR", "CAD", "AUD", "CHF", "USD")):
-        currency, _, rest = unit.partition(" ")
+    """A number as the sentence shows it: money with its currency and thousands
+    separators, a percentage to one place, anything else to two places (the unit is
+    named once, in the sentence, not after every number)."""
+    value = 0.0 if abs(value) < 5e-10 else float(value)
+    code = unit.split(" ")[0]
+    if code in ("GBP", "EUR", "CAD", "AUD", "CHF", "USD"):
         sign = "-" if value < 0 else ""
-        return f"{sign}{currency} {abs(value):,.0f}" + (f" {rest}" if rest else "")
-    return f"{value:,.3g} {unit}".strip()
+        suffix = " m" if unit.split(" ")[1:2] == ["m"] else ""
+        return f"{sign}{code} {abs(value):,.0f}{suffix}"
+    if unit.startswith("%"):
+        return f"{value:.1f}%"
+    return f"{value:,.2f}"
 
 
 def range_summary(labels: Sequence[str], values: Sequence[float], *, what: str, unit: str,
@@ -299,6 +306,9 @@ def range_summary(labels: Sequence[str], values: Sequence[float], *, what: str, 
         return f"{what}: no values to show{when}."
     low = int(np.nanargmin(np.where(known, values, np.nan)))
     high = int(np.nanargmax(np.where(known, values, np.nan)))
+    if _number(values[low], unit) == _number(values[high], unit):
+        return (f"{what} ({unit}{when}) is {_number(values[low], unit)} in all "
+                f"{int(known.sum())} areas.")
     text = (f"{what} ({unit}{when}) ranges from {_number(values[low], unit)} in {labels[low]} "
             f"to {_number(values[high], unit)} in {labels[high]}, across {int(known.sum())} "
             f"{'areas' if known.sum() != 1 else 'area'}")
