@@ -135,13 +135,17 @@ def library() -> dict[str, Path]:
 def scenario_label(name: str) -> str:
     """How a picker shows a library scenario: presets by country, others by
     name with their dataset when it is not the UK's ITL1 regions."""
+    from simulator.presentation.glossary import dataset_title
+    from simulator.scenario.library import scenario_title
+
     if name in PRESETS:
         return f"{PRESETS[name]} (real system)"
     try:
         dataset = library_scenario(name).dataset.name
     except Exception:  # a label never breaks the picker; choosing it shows the error
-        return name
-    return name if dataset == DEFAULT_DATASET else f"{name} ({dataset})"
+        return scenario_title(name)
+    return (scenario_title(name) if dataset == DEFAULT_DATASET
+            else f"{scenario_title(name)} ({dataset_title(dataset)})")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

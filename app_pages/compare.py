@@ -27,7 +27,7 @@ if not datasets:
 app.seed("c_dataset", "dataset", datasets)
 st.session_state.setdefault("c_dataset", datasets[0])
 top = st.columns([1, 3, 2])
-dataset = top[0].selectbox("Dataset", datasets, key="c_dataset",
+dataset = top[0].selectbox("Dataset", datasets, key="c_dataset", format_func=glossary.dataset_title,
                            help="Only scenarios written for this dataset are offered.")
 names = by_dataset[dataset]
 

@@ -13,7 +13,7 @@ st.caption("Revenue raised in each region, per head, by tax family: what a regio
 
 names = app.dataset_names()
 app.seed("data_dataset", "dataset", names)
-dataset = st.selectbox("Dataset", names, key="data_dataset")
+dataset = st.selectbox("Dataset", names, key="data_dataset", format_func=glossary.dataset_title)
 st.caption(app.dataset_description(dataset))
 options = {}
 for option, choices in app.DATASET_OPTIONS.get(dataset, {}).items():

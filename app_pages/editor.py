@@ -37,6 +37,7 @@ app.seed("e_start", "start", starts)
 st.session_state.setdefault("e_start", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in starts
                             else starts[0])
 start = st.selectbox("Start from", starts, key="e_start", on_change=load_start,
+                     format_func=lambda n: app.scenario_label(n) if n in app.library() else n,
                      help="Replaces the text below with a library scenario.")
 app.share(start=start)
 st.session_state.setdefault("e_text", start_text(start))

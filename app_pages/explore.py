@@ -65,7 +65,7 @@ st.session_state.setdefault("x_dataset", base.dataset.name if base.dataset.name 
                             else names[0])
 with st.sidebar:
     st.header("Data")
-    dataset = st.selectbox("Dataset", names, key="x_dataset",
+    dataset = st.selectbox("Dataset", names, key="x_dataset", format_func=glossary.dataset_title,
                            help="The scenario's own dataset is chosen first.")
     st.caption(app.dataset_description(dataset))
     # the scenario's own dataset options (e.g. a data vintage), some of them on widgets
@@ -107,7 +107,8 @@ if "taxes" in st.query_params:
     except ValueError:
         url_shares = {}
 
-st.caption(f"**{base.name}**: {base.description or 'no description'}")
+st.caption(f"**{app.scenario_label(base.name) if base.name in library else base.name}**: "
+           f"{base.description or 'no description'}")
 with st.container(border=True):
     st.markdown("**Key options** (start from the scenario's own values)")
     col_tax, col_eq = st.columns([3, 2], gap="large")

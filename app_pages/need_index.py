@@ -152,7 +152,7 @@ with right:
                    f"percentile {row['rank_low']}-{row['rank_high']}).")
     own = top.set_index("code").loc[names[area]]
     st.caption(f"Each draw re-weights the indicators and missions (Dirichlet around the chosen "
-               f"weights) and picks a normalisation ({', '.join(intervals.methods)}). "
+               f"weights) and picks a normalisation ({', '.join(NORM_WORDS.get(m, m).lower() for m in intervals.methods)}). "
                f"{area}: rank {own['rank']}, 5th-95th percentile {own['rank_low']}-"
                f"{own['rank_high']} over {draws} draws (seed {seed}).")
 

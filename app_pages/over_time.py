@@ -11,7 +11,7 @@ from simulator.over_time import BGA_METHODS, volatility, year_range
 st.set_page_config(page_title=glossary.PAGE_TITLES["over_time"])
 st.title("Over time: projections, indexation and risk")
 st.caption("Each region's tax revenue and population continue their log-linear trends "
-           "(simulator.over_time.project_federation): extrapolations, not forecasts. Amounts "
+           "over the past years: extrapolations, not forecasts. Amounts "
            "are in cash terms of each year.")
 
 # ------------------------------------------------------------------ scenario
@@ -54,7 +54,7 @@ try:
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
     st.stop()
-st.caption(f"**{name}**: {scenario.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}**: {scenario.description or 'no description'}")
 system = scenario.to_system()
 own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
 

@@ -52,7 +52,8 @@ with st.sidebar:
             else st.session_state["t_year"])
     if len(years) == 1:
         st.caption(f"Financial year: {year} (the dataset's only year)")
-st.caption(f"**{name}** on {base.dataset.name}, {year}: {base.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}** on {glossary.dataset_title(base.dataset.name)}, "
+           f"{year}: {base.description or 'no description'}")
 cur = app.federation(base.dataset.name, **base.dataset.options).currency
 
 

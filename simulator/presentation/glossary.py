@@ -20,7 +20,7 @@ __all__ = ["STEP_TYPE_LABELS", "FIELD_LABELS", "METRIC_LABELS", "GLOSSARY", "ste
            "plain_reason",
            "glossary_table", "range_summary", "lorenz_summary", "series_summary", "fan_summary",
            "PAGE_TITLES", "ABBREVIATIONS", "explain_abbreviations", "extra_formulas",
-           "mapping_table", "result_summary"]
+           "mapping_table", "result_summary", "DATASET_TITLES", "dataset_title"]
 
 #: Step type (the YAML ``type``) -> what it is called on screen.
 STEP_TYPE_LABELS: dict[str, str] = {
@@ -430,3 +430,20 @@ def result_summary(result: Any, year: str, *, what: str = "Resources per head") 
     return (after[:-1] + f"; in the baseline from {_number(before[low], cur)} in "
             f"{frame['region'].iloc[low]} to {_number(before[high], cur)} in "
             f"{frame['region'].iloc[high]}.")
+
+
+#: Built-in dataset -> its name on screen.
+DATASET_TITLES: dict[str, str] = {
+    "uk_itl1": "UK: 12 nations and regions",
+    "england_la": "England: 296 local authorities",
+    "canada_2025_26": "Canada: 10 provinces, 2025-26",
+    "australia_2025_26": "Australia: 8 states and territories, 2025-26",
+    "germany_2024": "Germany: 16 Laender, 2024",
+    "switzerland_teaching": "Switzerland: 12 invented cantons (teaching)",
+    "teaching": "Teaching: five made-up regions",
+}
+
+
+def dataset_title(name: str) -> str:
+    """``uk_itl1`` -> ``UK: 12 nations and regions``."""
+    return DATASET_TITLES.get(name, name.replace("_", " ").capitalize())
