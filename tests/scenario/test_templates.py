@@ -207,3 +207,20 @@ def test_comparison_presets_put_the_four_countries_side_by_side():
     titles = [scenario_title(n) for n in four[0]]
     assert titles == ["Canada's rules on the UK", "Germany's rules on the UK",
                       "Australia's rules on the UK", "Switzerland's rules on the UK"]
+
+
+@pytest.mark.parametrize("name", ["canada_rules_on_uk", "canada_equalization_2025_26"])
+def test_canada_standard_fraction_can_be_swept(name):
+    """The vectorised engine varies the standard's fraction of a source-by-source gap-fill
+    (Targets' best-for-budget does): each point equals a run with that fraction."""
+    from simulator.analysis.sweep import Evaluator
+
+    scenario = load_scenario(library_scenarios()[name])
+    fractions = np.array([[0.8], [1.0], [1.1]])
+    swept = Evaluator(scenario, ["steps[0].standard.fraction"]).state(fractions)
+    for k, fraction in enumerate(fractions[:, 0]):
+        steps = list(scenario.steps)
+        steps[0] = steps[0].model_copy(update={"standard": steps[0].standard.model_copy(
+            update={"fraction": float(fraction)})})
+        one = run_scenario(scenario.model_copy(update={"steps": steps})).state
+        np.testing.assert_allclose(swept.resources[k, 0], one.resources[0], rtol=1e-12)
