@@ -23,13 +23,20 @@ def changing_columns(table: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 
 
 def gains_losses_figure(table: pd.DataFrame, columns: Sequence[str], *, currency: str,
-                        year: str, height: int | None = None):
+                        year: str, height: int | None = None, extremes: int = 15):
     """Horizontal bars: each region's gain (right) or loss (left) per head under each
-    run in ``columns``; regions ordered by the first run's change, largest gain on top."""
+    run in ``columns``; regions ordered by the first run's change, largest gain on top.
+    With more than ``2 x extremes`` regions, only the ``extremes`` largest gains and
+    losses under the first run are drawn (the title says so)."""
     import plotly.graph_objects as go
 
     order = table.sort_values(columns[0], ascending=True) if columns else table
     unit = f"{currency} per head, {year}"
+    subset = ""
+    if len(order) > 2 * extremes:
+        subset = (f"; the {extremes} largest losses and gains of {len(order)} areas under "
+                  f"{columns[0]}")
+        order = pd.concat([order.head(extremes), order.tail(extremes)])
     fig = go.Figure()
     for k, column in enumerate(columns):
         values = order[column].to_numpy(float)
@@ -42,7 +49,8 @@ def gains_losses_figure(table: pd.DataFrame, columns: Sequence[str], *, currency
     fig.update_layout(
         barmode="group", height=height or max(360, 34 * len(order) * max(1, len(columns)) // 2
                                               + 140),
-        title=dict(text=f"Who gains and who loses: change in resources per head ({unit})",
+        title=dict(text=f"Who gains and who loses: change in resources per head ({unit})"
+                   + subset,
                    font=dict(size=14), x=0, xanchor="left"),
         xaxis_title=f"Change against the baseline ({unit}); gains right, losses left",
         legend=dict(orientation="h", yanchor="top", y=-0.14, x=0),

@@ -102,3 +102,15 @@ def test_weights_override_keeps_the_rest_and_refuses_unknown_names():
     frame = pd.DataFrame({"group": ["a", "b", "a"]})
     assert len(need_controls.filter_regions(frame, "group", ["a"])) == 2
     assert len(need_controls.filter_regions(frame, "group", [])) == 3
+
+
+def test_gains_chart_of_many_areas_draws_the_extremes():
+    n = 100
+    table = pd.DataFrame({"code": [f"A{i}" for i in range(n)],
+                          "region": [f"Area {i}" for i in range(n)],
+                          "Reform": np.arange(n, dtype=float) - 50})
+    figure = gains.gains_losses_figure(table, ["Reform"], currency="GBP", year="2024-25",
+                                       extremes=10)
+    shown = list(figure.data[0].x)
+    assert shown == list(np.arange(10) - 50.0) + list(np.arange(90, 100) - 50.0)
+    assert "10 largest losses and gains of 100 areas" in figure.layout.title.text
