@@ -78,8 +78,8 @@ results, failed = {}, False
 for name in chosen:
     try:
         scenario = app.library_scenario(name)
-        results[titles[name]] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
-                                            year))
+        results[titles[name]] = app.run(app.on_data(scenario, dataset,
+                                                    dict(scenario.dataset.options), year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
         failed = True

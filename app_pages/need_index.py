@@ -152,7 +152,8 @@ with right:
                    f"percentile {row['rank_low']}-{row['rank_high']}).")
     own = top.set_index("code").loc[names[area]]
     st.caption(f"Each draw re-weights the indicators and missions (Dirichlet around the chosen "
-               f"weights) and picks a normalisation ({', '.join(NORM_WORDS.get(m, m).lower() for m in intervals.methods)}). "
+               f"weights) and picks a normalisation "
+               f"({', '.join(NORM_WORDS.get(m, m).lower() for m in intervals.methods)}). "
                f"{area}: rank {own['rank']}, 5th-95th percentile {own['rank_low']}-"
                f"{own['rank_high']} over {draws} draws (seed {seed}).")
 
@@ -163,7 +164,8 @@ st.dataframe(presentation.need_index_table(shown_frame, index.missions, index.mi
                             for c in ["Composite need score"]
                             + [f"{t} (score)" for t in index.mission_titles]})
 
-st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authorities by rank: composite and mission scores "
+st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authorities by rank: "
+           "composite and mission scores "
            f"({scale}, {WEIGHT_WORDS[weighting].lower()}, {aggregation} mean; {year}), population "
            "mid-2023, indicators imputed, and the simulated ranks.")
 

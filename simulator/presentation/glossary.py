@@ -329,7 +329,8 @@ def series_summary(frame: pd.DataFrame, *, x: str, y: str, by: str, what: str, u
     change = ends["last"] - ends["first"]
     up, down = change.idxmax(), change.idxmin()
     return (f"{what} ({unit}), {first_x} to {last_x}, {len(ends)} lines: the largest rise is "
-            f"{up} ({_number(ends.loc[up, 'first'], unit)} to {_number(ends.loc[up, 'last'], unit)}), "
+            f"{up} ({_number(ends.loc[up, 'first'], unit)} to "
+            f"{_number(ends.loc[up, 'last'], unit)}), "
             f"the largest fall or smallest rise {down} ({_number(ends.loc[down, 'first'], unit)} "
             f"to {_number(ends.loc[down, 'last'], unit)}).")
 
@@ -360,7 +361,8 @@ def fan_summary(bands: pd.DataFrame, value: str, *, what: str, unit: str, year: 
         return (f"{_number(wide.loc[region, low], unit)} to "
                 f"{_number(wide.loc[region, high], unit)}")
 
-    return (f"Fan chart of {what} ({unit}): in {year} the {low:g}th-{high:g}th percentile band is widest "
+    return (f"Fan chart of {what} ({unit}): in {year} the {low:g}th-{high:g}th percentile "
+            f"band is widest "
             f"for {widest} ({band(widest)}) and narrowest for {narrowest} ({band(narrowest)}), "
             f"across {len(wide)} regions.")
 

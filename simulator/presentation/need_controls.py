@@ -27,7 +27,8 @@ def missions_with_weights(key: tuple = ((), ()), config: MissionsConfig | None =
     Weights must be > 0 (the file's own rule); they are used with weighting 'given'."""
     config = load_missions(config)
     missions, indicators = dict(key[0]), dict(key[1])
-    unknown = (set(missions) - set(config.missions)) | (set(indicators) - set(config.indicator_ids()))
+    unknown = ((set(missions) - set(config.missions))
+               | (set(indicators) - set(config.indicator_ids())))
     if unknown:
         raise ValueError(f"unknown mission or indicator {sorted(unknown)[0]!r}")
     data = config.model_dump()

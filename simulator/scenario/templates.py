@@ -169,7 +169,8 @@ TEMPLATES: dict[str, RealSystemTemplate] = {t.key: t for t in (
         },
         left_out=("National insurance contributions and the other taxes stay central (Canada's "
                   "pension plan and employment insurance are federal). The fixed envelope "
-                  "(FPFAA s.3.4(5)-(9), CAD 26,170m in 2025-26) is Canada's own total grown with its GDP, so on other data the "
+                  "(FPFAA s.3.4(5)-(9), CAD 26,170m in 2025-26) is Canada's own total grown "
+                  "with its GDP, so on other data the "
                   "formula's own total is paid; the 50/25/25 three-year moving averages "
                   "(s.3.5) need lagged data and are not applied."),
         build=_canada, required=("personal_income",)),
