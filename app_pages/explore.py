@@ -201,6 +201,9 @@ with left:
     st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
                     key="x_resources")
     st.caption(glossary.result_summary(result, year))
+    if scenario.steps:
+        st.caption(glossary.explain_abbreviations(
+            "Steps: " + "; ".join(step.display_label for step in scenario.steps) + "."))
 with right:
     hexes = app.hexmap(dataset)
     kind = "Boundaries"

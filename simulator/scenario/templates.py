@@ -72,13 +72,13 @@ def _canada(mapping: Mapping_, **_: Any) -> dict[str, Any]:
     resources = _taxes(mapping, "natural_resources")
     fifty = {tax: 0.5 for tax in resources}
     options = [fifty, {tax: 0.0 for tax in resources}] if resources else [{}]
-    formula = "Equalization formula (FPFAA s.3.2)"
+    formula = "Equalization formula (s.3.2)"
     return {
         "devolution": {tax: 1 for tax in taxes},
         "block_grant_adjustment": "per_capita",
         "steps": [
             {"type": "source_gap_fill", "label": formula, "inclusion": options},
-            {"type": "capacity_cap", "label": "Fiscal capacity cap (FPFAA s.3.4(1)-(4))",
+            {"type": "capacity_cap", "label": "Fiscal capacity cap (s.3.4)",
              "reference_step": {"type": "source_gap_fill", "inclusion": [fifty]},
              "comparison": "by_population", "population_threshold": 0.5, "scope": "last"},
         ],
@@ -97,9 +97,9 @@ def _germany(mapping: Mapping_, city_states: Sequence[str] = (), **_: Any) -> di
         "devolution": {tax: 1 for tax in land + municipal},
         "block_grant_adjustment": "per_capita",
         "steps": [
-            {"type": "family_equalisation", "label": "Zu- und Abschlaege (FAG s.10)",
+            {"type": "family_equalisation", "label": "Surcharges and deductions (Zu-/Abschlaege)",
              "mode": "symmetric", "rate": 0.63, "families": families},
-            {"type": "family_equalisation", "label": "Allgemeine BEZ (FAG s.11(2))",
+            {"type": "family_equalisation", "label": "General federal top-up (allgemeine BEZ)",
              "mode": "gap_fill", "rate": 0.8, "fraction": 0.9975, "families": families},
         ],
     }
@@ -116,7 +116,7 @@ def _australia(mapping: Mapping_, pool: float | None = None, need_index: str | N
         "block_grant_adjustment": "per_capita",
         **({"need_index": need_index} if need_index else {}),
         "steps": [
-            {"type": "needs_pool", "label": "GST distribution (FFR Act s.8)",
+            {"type": "needs_pool", "label": "GST shared by relativities",
              "amount": pool, "relativity_floor": 0.75, "measure": "capacity",
              "funding": "equal_per_head"},
         ],
@@ -129,9 +129,9 @@ def _switzerland(mapping: Mapping_, **_: Any) -> dict[str, Any]:
         "devolution": {tax: 1 for tax in taxes},
         "block_grant_adjustment": "per_capita",
         "steps": [
-            {"type": "minimum_guarantee", "label": "Resource equalisation (FiLaG Art. 3a)",
+            {"type": "minimum_guarantee", "label": "Resource equalisation (minimum endowment)",
              "floor_index": 70, "target_index": 86.5, "marginal_rate_at_floor": 0.9},
-            {"type": "horizontal_funding", "label": "Strong regions' contribution (FiLaG Art. 4)",
+            {"type": "horizontal_funding", "label": "Strong regions' contribution",
              "ratio_to_centre": 2 / 3, "scope": "last"},
         ],
     }
