@@ -14,7 +14,8 @@ import pandas as pd
 
 __all__ = ["changing_columns", "gains_losses_figure", "gains_losses_summary"]
 
-_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]  # Okabe & Ito
+#: one colour per run, neither blue nor orange (those mean gain and loss on the maps)
+_COLOURS = ["#009E73", "#CC79A7", "#444444", "#999933"]
 
 
 def changing_columns(table: pd.DataFrame, columns: Sequence[str]) -> list[str]:

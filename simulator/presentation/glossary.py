@@ -436,13 +436,13 @@ def result_summary(result: Any, year: str, *, what: str = "Resources per head") 
 
 #: Built-in dataset -> its name on screen.
 DATASET_TITLES: dict[str, str] = {
-    "uk_itl1": "UK: 12 nations and regions",
-    "england_la": "England: 296 local authorities",
-    "canada_2025_26": "Canada: 10 provinces, 2025-26",
-    "australia_2025_26": "Australia: 8 states and territories, 2025-26",
-    "germany_2024": "Germany: 16 Laender, 2024",
-    "switzerland_teaching": "Switzerland: 12 invented cantons (teaching)",
-    "teaching": "Teaching: five made-up regions",
+    "uk_itl1": "UK (12 regions)",
+    "england_la": "England (296 councils)",
+    "canada_2025_26": "Canada 2025-26",
+    "australia_2025_26": "Australia 2025-26",
+    "germany_2024": "Germany 2024",
+    "switzerland_teaching": "Swiss cantons (teaching)",
+    "teaching": "Teaching (5 regions)",
 }
 
 
