@@ -28,25 +28,28 @@ st.caption(f"{len(fed.codes)} lower-tier authorities (2023 codes), dataset year 
 with st.sidebar:
     st.header("Method")
     app.seed("n_norm", "normalisation", list(NORMALISATIONS))
-    NORM_WORDS = {"zscore": "Standard deviations from the mean", "minmax": "Scaled 0 to 1",
-                  "rank": "Percentile rank", "distance": "Ratio to the England mean"}
+    NORM_WORDS = {"zscore": "Standard deviations", "minmax": "Scaled 0 to 1",
+                  "rank": "Percentile rank", "distance": "Ratio to the mean"}
     normalisation = st.selectbox("Normalisation", NORMALISATIONS, key="n_norm",
                                  format_func=lambda n: NORM_WORDS.get(n, n),
                                  help="How each indicator is put on a common scale before "
-                                      "weighting.")
+                                      "weighting: standard deviations from the mean, scaled 0 "
+                                      "to 1, percentile rank, or ratio to the England mean.")
     app.seed("n_weight", "weighting", list(WEIGHTINGS))
     st.session_state.setdefault("n_weight", "given")
-    WEIGHT_WORDS = {"given": "Chosen weights (sliders below)", "equal": "Equal weights",
-                    "pca": "From the data (principal components)"}
+    WEIGHT_WORDS = {"given": "Sliders below", "equal": "Equal",
+                    "pca": "From the data"}
     weighting = st.selectbox("Weighting", WEIGHTINGS, key="n_weight",
                              format_func=lambda w: WEIGHT_WORDS.get(w, w),
                              help="How indicators within a mission, and missions in the "
-                                  "composite, are weighted.")
+                                  "composite, are weighted: by the sliders below, equally, or "
+                                  "from the data (principal components).")
     app.seed("n_agg", "aggregation", list(AGGREGATIONS))
-    AGG_WORDS = {"arithmetic": "Arithmetic mean (strengths offset weaknesses)",
-                 "geometric": "Geometric mean (less offsetting)"}
+    AGG_WORDS = {"arithmetic": "Arithmetic mean", "geometric": "Geometric mean"}
     aggregation = st.selectbox("Aggregation", AGGREGATIONS, key="n_agg",
-                               format_func=lambda a: AGG_WORDS.get(a, a))
+                               format_func=lambda a: AGG_WORDS.get(a, a),
+                               help="Arithmetic: strengths offset weaknesses; geometric: less "
+                                    "offsetting.")
     st.header("Weights")
     config = load_missions()
     from simulator.data.england_la import load_indicator_metadata
@@ -166,7 +169,8 @@ st.dataframe(presentation.need_index_table(shown_frame, index.missions, index.mi
 
 st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authorities by rank: "
            "composite and mission scores "
-           f"({scale}, {WEIGHT_WORDS[weighting].lower()}, {aggregation} mean; {year}), population "
+           f"({scale}, weights: {WEIGHT_WORDS[weighting].lower()}, {aggregation} mean; {year}), "
+           "population "
            "mid-2023, indicators imputed, and the simulated ranks.")
 
 # ------------------------------------------------------------------ missions
