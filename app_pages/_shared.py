@@ -135,13 +135,17 @@ def library() -> dict[str, Path]:
 def scenario_label(name: str) -> str:
     """How a picker shows a library scenario: presets by country, others by
     name with their dataset when it is not the UK's ITL1 regions."""
+    from simulator.presentation.glossary import dataset_title
+    from simulator.scenario.library import scenario_title
+
     if name in PRESETS:
         return f"{PRESETS[name]} (real system)"
     try:
         dataset = library_scenario(name).dataset.name
     except Exception:  # a label never breaks the picker; choosing it shows the error
-        return name
-    return name if dataset == DEFAULT_DATASET else f"{name} ({dataset})"
+        return scenario_title(name)
+    return (scenario_title(name) if dataset == DEFAULT_DATASET
+            else f"{scenario_title(name)} ({dataset_title(dataset)})")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -411,26 +415,29 @@ LA_DATASET = "england_la"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def la_need_index(normalisation: str, weighting: str, aggregation: str):
+def la_need_index(normalisation: str, weighting: str, aggregation: str, weights: tuple = ()):
     """The mission composite need index of the 296 authorities for the
-    dataset's one year (a single-period NeedIndex)."""
+    dataset's one year (a single-period NeedIndex); ``weights``: a
+    :func:`simulator.presentation.need_controls.weight_key` (none: the file's)."""
     from simulator.need_index import compute_need_index
+    from simulator.presentation.need_controls import missions_with_weights
 
     fed = federation(LA_DATASET)
     return compute_need_index(
-        {name: values[-1] for name, values in fed.indicators.items()}, codes=fed.codes,
+        {name: values[-1] for name, values in fed.indicators.items()},
+        missions_with_weights(weights) if weights else None, codes=fed.codes,
         names=fed.names, groups=fed.nations, population=fed.population[-1],
         normalisation=normalisation, weighting=weighting, aggregation=aggregation)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def la_rank_intervals(normalisation: str, weighting: str, aggregation: str, draws: int,
-                      seed: int):
+                      seed: int, weights: tuple = ()):
     """Monte-Carlo rank intervals (5th-95th percentile) of :func:`la_need_index`."""
     from simulator.need_index import rank_intervals
 
-    return rank_intervals(la_need_index(normalisation, weighting, aggregation), draws=draws,
-                          seed=seed)
+    return rank_intervals(la_need_index(normalisation, weighting, aggregation, weights),
+                          draws=draws, seed=seed)
 
 
 # ---------------------------------------------------------------- targets

@@ -4,7 +4,10 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import gains, glossary
+from simulator.scenario.library import DEFAULT_COMPARISON, comparison_presets, scenario_title
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["compare"])
 st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
            "(the status quo unless the scenario names another).")
@@ -24,7 +27,7 @@ if not datasets:
 app.seed("c_dataset", "dataset", datasets)
 st.session_state.setdefault("c_dataset", datasets[0])
 top = st.columns([1, 3, 2])
-dataset = top[0].selectbox("Dataset", datasets, key="c_dataset",
+dataset = top[0].selectbox("Dataset", datasets, key="c_dataset", format_func=glossary.dataset_title,
                            help="Only scenarios written for this dataset are offered.")
 names = by_dataset[dataset]
 
@@ -36,12 +39,32 @@ def parse_list(text: str) -> list[str]:
     return chosen
 
 
+presets = {label: runs for label, runs in comparison_presets().items()
+           if all(n in names for n in runs)}
+OWN_CHOICE = "My own choice"
+
+
+def apply_preset() -> None:
+    """A preset chosen: its scenarios replace the picked ones."""
+    runs = presets.get(st.session_state["c_preset"])
+    if runs:
+        st.session_state["c_scenarios"] = list(runs)
+
+
 app.seed("c_scenarios", "scenarios", parse=parse_list)
 if any(n not in names for n in st.session_state.get("c_scenarios", [])):
     del st.session_state["c_scenarios"]  # another dataset was chosen
-st.session_state.setdefault("c_scenarios", names[:3])
+st.session_state.setdefault("c_scenarios", presets.get(DEFAULT_COMPARISON, names[:3]))
+if presets:
+    matching = [label for label, runs in presets.items()
+                if runs == st.session_state["c_scenarios"]]
+    st.session_state["c_preset"] = matching[0] if matching else OWN_CHOICE
+    st.selectbox("Ready-made comparison", [OWN_CHOICE, *presets], key="c_preset",
+                 on_change=apply_preset,
+                 help="Puts a set of scenarios side by side, e.g. the rules of Canada, "
+                      "Germany, Australia and Switzerland applied to the UK.")
 chosen = top[1].multiselect("Scenarios (two to four)", names, key="c_scenarios",
-                            max_selections=4)
+                            max_selections=4, format_func=scenario_title)
 fed = app.federation_or_stop(dataset)
 year = app.year_slider("c_year", list(fed.years), container=top[2])
 app.share(dataset=dataset, scenarios=",".join(chosen), year=year)
@@ -50,12 +73,13 @@ if len(chosen) < 2:
     st.info("Pick at least two scenarios.")
     st.stop()
 
+titles = {name: scenario_title(name) for name in chosen}
 results, failed = {}, False
 for name in chosen:
     try:
         scenario = app.library_scenario(name)
-        results[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
-                                            year))
+        results[titles[name]] = app.run(app.on_data(scenario, dataset,
+                                                    dict(scenario.dataset.options), year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
         failed = True
@@ -77,6 +101,13 @@ st.dataframe(presentation.system_table_style(table), hide_index=True, key="c_sys
 st.subheader(f"Winners and losers: change in resources per head ({unit})")
 changes = presentation.winners_losers(frames, cur, year)
 value_columns = [c for c in changes.columns if c not in ("code", "region")]
+moving = gains.changing_columns(changes, value_columns)
+if moving:
+    st.plotly_chart(gains.gains_losses_figure(changes, moving, currency=cur, year=year),
+                    key="c_gains")
+still = [c for c in value_columns if c not in moving]
+st.caption(gains.gains_losses_summary(changes, moving, currency=cur, year=year)
+           + (f" {', '.join(still)}: no region gains or loses, so no bars." if still else ""))
 st.dataframe(presentation.gain_loss_style(changes, value_columns), hide_index=True,
              key="c_changes", column_config={"code": "Code", "region": "Region"},
              height=presentation.table_height(len(changes)) if len(changes) <= 20 else "auto")
@@ -92,17 +123,26 @@ if geojson is not None:
                 frame[frame["year"] == year], geojson, column, title=name,
                 unit=f"{cur} per head", height=480, bound=bound),
                 key=f"c_map_{name}", config=presentation.MAP_CONFIG)
+            shown = frame[frame["year"] == year]
+            st.caption(glossary.range_summary(shown["region"], shown[column],
+                                              what=f"Map: change under {name}",
+                                              unit=f"{cur} per head", year=year))
     st.caption(f"Blue gains, orange losses; one colour scale for every map ({unit}).")
 
 # ------------------------------------------------------------------ Lorenz
 st.subheader(f"Lorenz curves of resources per head ({year})")
 this_year = {name: frame[frame["year"] == year] for name, frame in frames.items()}
-reference = this_year[chosen[0]]
-curves = {f"Baseline of {chosen[0]}": presentation.lorenz_curve(
+reference = this_year[titles[chosen[0]]]
+curves = {f"Baseline of {titles[chosen[0]]}": presentation.lorenz_curve(
     reference[f"baseline_per_head_{cur.lower()}"], reference["population"])}
 for name, frame in this_year.items():
     curves[name] = presentation.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
                                              frame["population"])
 st.plotly_chart(presentation.lorenz_figure(curves, year=year), key="c_lorenz")
+st.caption(glossary.lorenz_summary(
+    {f"Baseline of {titles[chosen[0]]}": float(results[titles[chosen[0]]].summary().set_index(
+        "year").loc[year, "gini_before"])}
+    | {name: float(result.summary().set_index("year").loc[year, "gini_after"])
+       for name, result in results.items()}, year))
 st.caption("The further a curve bows below the diagonal, the more unequal resources per head; "
            "the Gini in the system figures is twice the area between them.")

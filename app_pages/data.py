@@ -4,14 +4,16 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["data"])
 st.title("Data")
 st.caption("Revenue raised in each region, per head, by tax family: what a region would "
            "bring to a devolved budget.")
 
 names = app.dataset_names()
 app.seed("data_dataset", "dataset", names)
-dataset = st.selectbox("Dataset", names, key="data_dataset")
+dataset = st.selectbox("Dataset", names, key="data_dataset", format_func=glossary.dataset_title)
 st.caption(app.dataset_description(dataset))
 options = {}
 for option, choices in app.DATASET_OPTIONS.get(dataset, {}).items():
@@ -34,6 +36,9 @@ if len(table) > 40:  # hundreds of areas: the extremes in the chart, every area 
     st.caption(f"The 20 highest and the 20 lowest totals per head of {len(table)} areas; the "
                "table below lists every area.")
 st.plotly_chart(presentation.revenue_figure(one_year, year, codes=codes), key="data_chart")
+st.caption(glossary.range_summary(table["region"], table["Total"],
+                                  what="Revenue per head, all taxes",
+                                  unit=f"{fed.currency} per head", year=year))
 
 money_columns = [c for c in table.columns if c not in ("code", "region")]
 st.dataframe(

@@ -4,8 +4,10 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 from simulator.scenario import ScenarioError, dump_scenario
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["editor"])
 st.title("Scenario editor")
 st.caption("Edit a scenario as YAML. It is checked as you apply changes (Ctrl+Enter, or click "
            "outside the box): every problem is listed with its line, column and field. "
@@ -35,6 +37,7 @@ app.seed("e_start", "start", starts)
 st.session_state.setdefault("e_start", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in starts
                             else starts[0])
 start = st.selectbox("Start from", starts, key="e_start", on_change=load_start,
+                     format_func=lambda n: app.scenario_label(n) if n in app.library() else n,
                      help="Replaces the text below with a library scenario.")
 app.share(start=start)
 st.session_state.setdefault("e_text", start_text(start))

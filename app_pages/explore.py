@@ -5,7 +5,9 @@ import streamlit as st
 from app_pages import _shared as app
 from simulator import presentation
 from simulator.presentation import needs as needs_presentation
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["explore"])
 st.title("Explore a settlement")
 
 # ------------------------------------------------------------------ scenario
@@ -64,7 +66,7 @@ st.session_state.setdefault("x_dataset", base.dataset.name if base.dataset.name 
                             else names[0])
 with st.sidebar:
     st.header("Data")
-    dataset = st.selectbox("Dataset", names, key="x_dataset",
+    dataset = st.selectbox("Dataset", names, key="x_dataset", format_func=glossary.dataset_title,
                            help="The scenario's own dataset is chosen first.")
     st.caption(app.dataset_description(dataset))
     # the scenario's own dataset options (e.g. a data vintage), some of them on widgets
@@ -106,7 +108,8 @@ if "taxes" in st.query_params:
     except ValueError:
         url_shares = {}
 
-st.caption(f"**{base.name}**: {base.description or 'no description'}")
+st.caption(f"**{app.scenario_label(base.name) if base.name in library else base.name}**: "
+           f"{base.description or 'no description'}")
 with st.container(border=True):
     st.markdown("**Key options** (start from the scenario's own values)")
     col_tax, col_eq = st.columns([3, 2], gap="large")
@@ -198,6 +201,10 @@ with left:
                    f"{n_regions} areas; the table below lists every area.")
     st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
                     key="x_resources")
+    st.caption(glossary.result_summary(result, year))
+    if scenario.steps:
+        st.caption(glossary.explain_abbreviations(
+            "Steps: " + "; ".join(step.display_label for step in scenario.steps) + "."))
 with right:
     hexes = app.hexmap(dataset)
     kind = "Boundaries"
@@ -211,6 +218,9 @@ with right:
             this_year, geojson, f"change_per_head_{cur.lower()}",
             title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
             key="x_map", config=presentation.MAP_CONFIG)
+        st.caption(glossary.range_summary(
+            this_year["region"], this_year[f"change_per_head_{cur.lower()}"],
+            what="Change in resources per head", unit=f"{cur} per head", year=year))
     else:
         st.info("No map for this dataset (it ships no boundaries).")
 
@@ -242,3 +252,7 @@ else:
         st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
     st.plotly_chart(presentation.marginal_rates_figure(rates, year, codes=codes),
                     key="x_rates")
+    shown_rates = rates[rates["year"] == year]
+    st.caption(glossary.range_summary(
+        shown_rates["region"], 100 * shown_rates["marginal_equalisation_rate"],
+        what="Share of an extra pound of own tax base lost", unit="%", year=year))

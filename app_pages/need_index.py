@@ -5,10 +5,13 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.need_index import load_missions
+from simulator.presentation import glossary, need_controls
 from simulator.need_index import (AGGREGATIONS, NORMALISATIONS, WEIGHTINGS,
                                   need_spend_quadrants, quadrant_counts,
                                   top_need_share_by_group)
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["need_index"])
 st.title("Need index: England's local authorities")
 try:
     fed = app.federation(app.LA_DATASET)
@@ -25,19 +28,54 @@ st.caption(f"{len(fed.codes)} lower-tier authorities (2023 codes), dataset year 
 with st.sidebar:
     st.header("Method")
     app.seed("n_norm", "normalisation", list(NORMALISATIONS))
+    NORM_WORDS = {"zscore": "Standard deviations", "minmax": "Scaled 0 to 1",
+                  "rank": "Percentile rank", "distance": "Ratio to the mean"}
     normalisation = st.selectbox("Normalisation", NORMALISATIONS, key="n_norm",
-                                 help="zscore: standard deviations from the mean; minmax: 0-1; "
-                                      "rank: percentile; distance: ratio to the England mean.")
+                                 format_func=lambda n: NORM_WORDS.get(n, n),
+                                 help="How each indicator is put on a common scale before "
+                                      "weighting: standard deviations from the mean, scaled 0 "
+                                      "to 1, percentile rank, or ratio to the England mean.")
     app.seed("n_weight", "weighting", list(WEIGHTINGS))
     st.session_state.setdefault("n_weight", "given")
+    WEIGHT_WORDS = {"given": "Sliders below", "equal": "Equal",
+                    "pca": "From the data"}
     weighting = st.selectbox("Weighting", WEIGHTINGS, key="n_weight",
-                             help="given: the missions file's weights; equal; pca: principal "
-                                  "components.")
+                             format_func=lambda w: WEIGHT_WORDS.get(w, w),
+                             help="How indicators within a mission, and missions in the "
+                                  "composite, are weighted: by the sliders below, equally, or "
+                                  "from the data (principal components).")
     app.seed("n_agg", "aggregation", list(AGGREGATIONS))
-    aggregation = st.selectbox("Aggregation", AGGREGATIONS, key="n_agg")
+    AGG_WORDS = {"arithmetic": "Arithmetic mean", "geometric": "Geometric mean"}
+    aggregation = st.selectbox("Aggregation", AGGREGATIONS, key="n_agg",
+                               format_func=lambda a: AGG_WORDS.get(a, a),
+                               help="Arithmetic: strengths offset weaknesses; geometric: less "
+                                    "offsetting.")
+    st.header("Weights")
+    config = load_missions()
+    from simulator.data.england_la import load_indicator_metadata
+    DESCRIPTIONS = load_indicator_metadata().set_index("indicator")["description"].to_dict()
+    fixed = weighting != "given"
+    why = ("Used with weighting 'given'; this weighting sets its own weights." if fixed else
+           "Relative weight; weights are rescaled to sum to 1.")
+    mission_weights, indicator_weights = {}, {}
+    for mission, spec in config.missions.items():
+        if not spec.available:
+            continue
+        mission_weights[mission] = st.slider(
+            f"Mission: {spec.title}", 0.1, 5.0, float(spec.weight), 0.1,
+            key=f"n_w_{mission}", disabled=fixed, help=why)
+        with st.expander(f"Indicators of '{spec.title}'"):
+            for indicator in spec.indicators:
+                indicator_weights[indicator.id] = st.slider(
+                    DESCRIPTIONS.get(indicator.id, indicator.id.replace("_", " ").capitalize()),
+                    0.1, 5.0,
+                    float(indicator.weight), 0.1, key=f"n_wi_{indicator.id}", disabled=fixed,
+                    help=(indicator.note or why))
+weights = (need_controls.weight_key(mission_weights, indicator_weights)
+           if weighting == "given" else ())
 method = (normalisation, weighting, aggregation)
 try:
-    index = app.la_need_index(*method)
+    index = app.la_need_index(*method, weights)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "This method")
     st.stop()
@@ -45,7 +83,15 @@ frame = index.to_frame()
 titles = dict(zip(index.missions, index.mission_titles))
 all_titles = {m: spec.title for m, spec in index.config.missions.items()}
 unavailable = index.unavailable_missions
-score_unit = f"composite need score ({normalisation}; {year})"
+scale = NORM_WORDS.get(normalisation, normalisation).lower()
+score_unit = f"composite need score ({scale}; {year})"
+regions = sorted(set(frame["group"])) if "group" in frame else []
+app.seed("n_regions", "regions", parse=lambda text: [r for r in text.split(",") if r in regions])
+chosen_regions = st.multiselect("Regions shown (none chosen: all of England)", regions,
+                                key="n_regions",
+                                help="Shows only these regions' authorities in the map, the "
+                                     "ranking and the tables; the index is still England's.")
+shown_frame = need_controls.filter_regions(frame, "group", chosen_regions)
 for mission, why in unavailable.items():
     st.warning(f"**{all_titles.get(mission, mission)}**: unavailable, no data. {why}",
                icon=":material/block:")
@@ -62,14 +108,17 @@ with left:
     app.seed("n_measure", "measure", list(measures))
     shown = c2.selectbox("Colour by", list(measures), key="n_measure", format_func=measures.get)
     geojson = app.hexmap(app.LA_DATASET) if kind == "Hex map" else app.boundaries(app.LA_DATASET)
-    st.subheader(f"{measures[shown]} by authority ({normalisation} score, {year})")
+    st.subheader(f"{measures[shown]} by authority (score: {scale}, {year})")
     if geojson is None:
         st.info("No map for this dataset.")
     else:
         st.plotly_chart(presentation.change_map(
-            frame.rename(columns={"name": "region"}), geojson, shown,
-            title="Darker = more need", unit=f"score ({normalisation})", height=640,
+            shown_frame.rename(columns={"name": "region"}), geojson, shown,
+            title="Darker = more need", unit=f"score ({scale})", height=640,
             sequential=True, tickformat=".2f"), key="n_map_chart", config=presentation.MAP_CONFIG)
+        st.caption(glossary.range_summary(shown_frame["name"], shown_frame[shown],
+                                          what=f"Map: {measures[shown].lower()}",
+                                          unit=f"score, {scale}", year=year))
 
 # ------------------------------------------------------------------ ranking with uncertainty
 with right:
@@ -83,46 +132,63 @@ with right:
     st.session_state.setdefault("n_seed", 0)
     seed = int(c2.number_input("Seed", 0, 1_000_000, step=1, key="n_seed"))
     names = dict(zip(frame["name"], frame["code"]))
-    ordered = list(frame.sort_values(["rank", "code"])["name"])
+    ordered = list(shown_frame.sort_values(["rank", "code"])["name"])
     app.seed("n_area", "area", ordered)
-    st.session_state.setdefault("n_area", ordered[0])
+    if st.session_state.get("n_area") not in ordered:
+        st.session_state["n_area"] = ordered[0]
     area = st.selectbox("Authority", ordered, key="n_area",
                         help="Highlighted in the ranking and broken down by mission below.")
     try:
-        intervals = app.la_rank_intervals(*method, draws, seed)
+        intervals = app.la_rank_intervals(*method, draws, seed, weights)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The rank intervals")
         st.stop()
     top = intervals.frame
-    st.plotly_chart(presentation.rank_interval_figure(top, n=25, highlight=names[area]),
+    shown_ranks = top[top["code"].isin(shown_frame["code"])]
+    st.plotly_chart(presentation.rank_interval_figure(shown_ranks, n=25, highlight=names[area]),
                     key="n_ranks")
+    first_ranked = shown_ranks.sort_values("rank").head(1)
+    if not first_ranked.empty:
+        row = first_ranked.iloc[0]
+        st.caption(f"Ranking chart: the {min(25, len(shown_ranks))} authorities with the most "
+                   f"need shown; first is {row['name']} (rank {row['rank']}, 5th-95th "
+                   f"percentile {row['rank_low']}-{row['rank_high']}).")
     own = top.set_index("code").loc[names[area]]
     st.caption(f"Each draw re-weights the indicators and missions (Dirichlet around the chosen "
-               f"weights) and picks a normalisation ({', '.join(intervals.methods)}). "
+               f"weights) and picks a normalisation "
+               f"({', '.join(NORM_WORDS.get(m, m).lower() for m in intervals.methods)}). "
                f"{area}: rank {own['rank']}, 5th-95th percentile {own['rank_low']}-"
                f"{own['rank_high']} over {draws} draws (seed {seed}).")
 
-st.dataframe(presentation.need_index_table(frame, index.missions, index.mission_titles,
+st.dataframe(presentation.need_index_table(shown_frame, index.missions, index.mission_titles,
                                            intervals.frame),
              hide_index=True, key="n_table", height=400,
              column_config={c: st.column_config.NumberColumn(format="%.3f")
                             for c in ["Composite need score"]
                             + [f"{t} (score)" for t in index.mission_titles]})
 
-st.caption(f"All {len(frame)} authorities by rank: composite and mission scores "
-           f"({normalisation}, {weighting} weights, {aggregation} mean; {year}), population "
+st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authorities by rank: "
+           "composite and mission scores "
+           f"({scale}, weights: {WEIGHT_WORDS[weighting].lower()}, {aggregation} mean; {year}), "
+           "population "
            "mid-2023, indicators imputed, and the simulated ranks.")
 
 # ------------------------------------------------------------------ missions
-st.subheader(f"Mission breakdown: {area} ({normalisation} scores, {year})")
+st.subheader(f"Mission breakdown: {area} (scores: {scale}, {year})")
 left, right = st.columns([1, 1], gap="medium")
 with left:
     st.plotly_chart(presentation.mission_figure(frame, names[area], index.missions,
                                                 index.mission_titles, unavailable, all_titles),
                     key="n_missions")
+    area_row = frame.set_index("code").loc[names[area]]
+    st.caption(glossary.range_summary(
+        index.mission_titles, [area_row[f"{m}_index"] for m in index.missions],
+        what=f"{area}'s mission scores", unit=f"score, {scale}", year=year))
 with right:
     report = index.report[["mission_title", "indicator", "higher_means", "status", "coverage",
-                           "weight_in_mission"]].rename(columns={
+                           "weight_in_mission"]].assign(
+        indicator=lambda f: f["indicator"].map(lambda i: DESCRIPTIONS.get(i, i)),
+        higher_means=lambda f: f["higher_means"].str.replace("_", " ")).rename(columns={
         "mission_title": "Mission", "indicator": "Indicator", "higher_means": "Higher means",
         "status": "Status", "coverage": "Coverage (share of authorities)",
         "weight_in_mission": "Weight in mission"})
@@ -143,6 +209,9 @@ with left:
     st.plotly_chart(presentation.quadrant_figure(
         quadrants, SPEND, spend_unit=f"Council tax raised, GBP per head ({year})",
         score_unit=score_unit), key="n_quadrant")
+    st.caption("Quadrant chart: " + ", ".join(
+        f"{int(n)} authorities {q}" for q, n in quadrants["quadrant"].value_counts().items())
+        + f" ({year}).")
     st.caption("Split at the medians across authorities. No current spending measure per "
                "authority is in the data, so spending is council tax raised per head (local "
                "tax resources, not total spending).")
@@ -159,9 +228,14 @@ with right:
     st.subheader(f"Share of each region's authorities in the top {share:.0%} ({year})")
     tops = presentation.top_share_table(top_need_share_by_group(index, share), share)
     st.plotly_chart(presentation.top_share_figure(tops, share), key="n_top")
+    share_column = next(c for c in tops.columns if c.endswith("(%)"))
+    st.caption(glossary.range_summary(tops["Region"], tops[share_column],
+                                      what=f"Share of authorities in the top {share:.0%}",
+                                      unit="%", year=year))
     pct = [c for c in tops.columns if c.endswith("(%)")]
     st.dataframe(tops.style.format("{:.1f}", subset=pct), hide_index=True, key="n_top_table",
                  height=presentation.table_height(len(tops)))
 
 app.share(normalisation=normalisation, weighting=weighting, aggregation=aggregation,
-          map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}")
+          map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}",
+          regions=",".join(chosen_regions) or None)

@@ -5,11 +5,13 @@ import streamlit as st
 
 from app_pages import _shared as app
 from simulator import presentation
+from simulator.presentation import glossary
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["over_time"])
 st.title("Over time: projections, indexation and risk")
 st.caption("Each region's tax revenue and population continue their log-linear trends "
-           "(simulator.over_time.project_federation): extrapolations, not forecasts. Amounts "
+           "over the past years: extrapolations, not forecasts. Amounts "
            "are in cash terms of each year.")
 
 # ------------------------------------------------------------------ scenario
@@ -52,7 +54,7 @@ try:
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
     st.stop()
-st.caption(f"**{name}**: {scenario.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}**: {scenario.description or 'no description'}")
 system = scenario.to_system()
 own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
 if getattr(scenario, "roadmap", None) is not None:
@@ -164,6 +166,8 @@ st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1
 st.plotly_chart(presentation.over_time_figure(
     by_region, f"resources_per_head_{cur.lower()}", unit=unit,
     first_projected=shown.years[1]), key="ot_projection")
+st.caption(glossary.series_summary(by_region, x="year", y=f"resources_per_head_{cur.lower()}",
+                                   by="region", what="Resources per head", unit=unit))
 table = presentation.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
 st.dataframe(presentation.gain_loss_style(table, change).format(
@@ -184,7 +188,7 @@ st.subheader(f"Block grant adjustment: cumulative gain or loss against the centr
 if not indexed:
     st.info("This scenario devolves no tax against a block grant adjustment, so there is no "
             "deduction to index. Pick a scenario that devolves a tax (e.g. "
-            "income_tax_gap_fill_75).")
+            "the 75% income-tax gap-fill).")
 else:
     st.caption("Each devolved tax's deduction starts at the region's own revenue in "
                f"{last}, then follows the rest of the country's revenue: levels deduction "
@@ -200,6 +204,13 @@ else:
         st.plotly_chart(presentation.bga_methods_figure(
             methods, chosen=generic_method, unit=f"{cur} m, cumulative {last} to {end}"),
             key="ot_methods")
+        chosen_column = next((c for c in methods.columns
+                              if c.startswith(presentation.bga_label(generic_method))), None)
+        if chosen_column is not None:
+            st.caption(glossary.range_summary(
+                methods["region"], methods[chosen_column],
+                what=f"Cumulative gain or loss, {presentation.bga_label(generic_method).lower()}",
+                unit=f"{cur} m", year=f"{last} to {end}"))
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
         st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
                      key="ot_methods_table", height=presentation.table_height(len(methods)),
@@ -222,10 +233,13 @@ st.session_state.setdefault("ot_seed", 42)
 seed = int(cols[1].number_input("Seed", 0, 1_000_000, step=1, key="ot_seed"))
 by = cols[2].radio("Shocks", ["tax", "total"], key="ot_by", horizontal=True,
                    format_func={"tax": "by tax and region", "total": "by region"}.get)
-MEASURES = {"resources_per_head": "Resources per head",
-            "change_per_head": "Change in resources per head vs baseline"}
+MEASURES = {"change_per_head": "Change in resources per head vs baseline",
+            "resources_per_head": "Resources per head"}
 measure = cols[3].radio("Measure", list(MEASURES), key="ot_measure",
-                        format_func=MEASURES.get)
+                        format_func=MEASURES.get,
+                        help="The change against the baseline shows the spread of outcomes "
+                             "best; resources per head grow so much over the years that the "
+                             "bands look thin.")
 try:
     draws_result = app.monte_carlo_run(key, projection, generic_method, draws,
                                        seed, by)
@@ -238,6 +252,8 @@ st.plotly_chart(presentation.fan_chart(bands, column,
                                        unit=f"{MEASURES[measure]} ({unit}, cash)",
                                        central=by_region[["year", "code", column]]),
                 key="ot_fan")
+st.caption(glossary.fan_summary(bands, column, what=MEASURES[measure].lower(), unit=unit,
+                                year=end))
 final = bands[bands["year"] == end].pivot_table(index=["code", "region"], columns="percentile",
                                                 values=column, sort=False)
 final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]
@@ -259,6 +275,10 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "The risk-sharing figures")
     st.stop()
 st.plotly_chart(presentation.risk_figure(risk, end, cur), key="ot_risk")
+absorbed_column = next(c for c in risk.columns if c.startswith("Share of own shock absorbed"))
+st.caption(glossary.range_summary(risk["Region"], risk[absorbed_column],
+                                  what="Share of a region's own revenue shock absorbed",
+                                  unit="%", year=end))
 percent = [c for c in risk.columns if c.endswith("%)")]
 st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
              .format(presentation.number_text("{:.1f}"), subset=percent),

@@ -7,11 +7,13 @@ import streamlit as st
 from app_pages import _shared as app
 from simulator import presentation
 from simulator.analysis import default_options
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["targets"])
 st.title("Targets: solve for a goal")
-st.caption("The engine scans a parameter's range and refines the answer (scipy brentq): the "
-           "value returned meets the target, a hair less does not. When a target cannot be "
-           "met, the reason says why.")
+st.caption("The engine tries the whole range of a setting, then narrows down to the answer: "
+           "the value returned meets the target, a hair less does not. When a target cannot "
+           "be met, the reason says why.")
 
 # ------------------------------------------------------------------ scenario and year
 choices = list(app.library())
@@ -50,19 +52,23 @@ with st.sidebar:
             else st.session_state["t_year"])
     if len(years) == 1:
         st.caption(f"Financial year: {year} (the dataset's only year)")
-st.caption(f"**{name}** on {base.dataset.name}, {year}: {base.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}** on {glossary.dataset_title(base.dataset.name)}, "
+           f"{year}: {base.description or 'no description'}")
 cur = app.federation(base.dataset.name, **base.dataset.options).currency
 
 
-def show(result, kind: str, metric: str = "gini") -> None:
-    """The answer, what it achieves and, when infeasible, why."""
-    for column, card in zip(st.columns(3), presentation.solve_cards(result, kind, cur, year,
-                                                                     metric)):
+def show(result, kind: str, metric: str = "gini", steps=()) -> None:
+    """The answer, what it achieves and, when infeasible, why (``steps``: the steps
+    the answer's parameter belongs to, to name it in words)."""
+    cards = glossary.plain_solve_cards(
+        presentation.solve_cards(result, kind, cur, year, metric), result.parameter, steps)
+    for column, card in zip(st.columns(3), cards):
         column.metric(card["label"], card["value"], help=card["help"], border=True)
+    reason = glossary.plain_reason(result.reason, result.parameter, steps)
     if result.feasible:
-        st.success(f"**{result.target}**: {result.reason}.", icon=":material/check_circle:")
+        st.success(f"**{result.target}**: {reason}.", icon=":material/check_circle:")
     else:
-        st.warning(f"**{result.target}**: {result.reason}.", icon=":material/block:")
+        st.warning(f"**{result.target}**: {reason}.", icon=":material/block:")
 
 
 # ------------------------------------------------------------------ (a) minimum share
@@ -71,6 +77,14 @@ st.subheader(f"Smallest rate (or other parameter) so every region reaches a shar
 levers = [o for o in default_options(app.target_scenario(name, year)) if o.steps is None]
 cols = st.columns([1, 2])
 app.seed("t_share", "share", parse=int)
+if "t_share" not in st.session_state and levers:
+    # open on a reachable target: 90% of average, or the best the first lever reaches
+    try:
+        probe = app.solve(key, year, "min_share", share=0.9, parameter=levers[0].parameter)
+    except app.USER_ERRORS:
+        probe = None
+    if probe is not None and not probe.feasible and probe.achieved is not None:
+        st.session_state["t_share"] = max(50, int(100 * probe.achieved))
 st.session_state.setdefault("t_share", 90)
 st.session_state["t_share"] = min(110, max(50, int(st.session_state["t_share"])))
 share = cols[0].slider("Every region at least (% of average resources per head)", 50, 110,
@@ -82,16 +96,16 @@ else:
     labels = {o.parameter: o.name for o in levers}
     app.seed("t_param", "parameter", list(labels))
     parameter = cols[1].selectbox("Parameter solved for", list(labels), key="t_param",
-                                  format_func=lambda p: f"{labels[p]} ({p})")
+                                  format_func=lambda p: glossary.option_label(labels[p], p))
     try:
         show(app.solve(key, year, "min_share", share=share / 100, parameter=parameter),
-             "min_share")
+             "min_share", steps=base.steps)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "This target")
 
 # ------------------------------------------------------------------ (b) self-financing
 st.subheader(f"Self-financing contribution rate ({year})")
-_, added = presentation.with_contribution_step(base)
+with_step, added = presentation.with_contribution_step(base)
 if added:
     st.caption("The scenario has no contribution step, so one is added after its steps: "
                "regions above the national average per head pay a uniform share of their "
@@ -107,7 +121,7 @@ if added and not base.steps:
 else:
     try:
         show(app.solve(key, year, "self_financing", cost=cost, target=float(target)),
-             "self_financing")
+             "self_financing", steps=with_step.steps)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "This target")
 
@@ -127,8 +141,12 @@ try:
 except app.USER_ERRORS as exc:
     app.show_error(exc, "This budget")
 else:
-    show(best, "budget", metric)
+    own = [o.name for o in default_options(app.target_scenario(name, year)) if o.steps is None]
+    show(best, "budget", metric, steps=base.steps if best.details.get("option") in own else ())
     table = presentation.budget_table(best.table, cur, metric, year)
+    table["Option"] = [glossary.option_label(o, p) for o, p in zip(table["Option"],
+                                                                   table["Parameter"])]
+    table["Parameter"] = table["Parameter"].map(glossary.parameter_label)
     st.dataframe(table, hide_index=True, key="t_options",
                  height=presentation.table_height(len(table)),
                  column_config={
@@ -146,7 +164,7 @@ app.share(scenario=name, year=year, share=share, budget=f"{budget:g}")
 # ------------------------------------------------------------------ report
 st.subheader("Annual report")
 st.caption("One self-contained HTML page: headline figures, the settlement by region, "
-           "benchmarks, method and data sources (simulator.analysis.build_report).")
+           "benchmarks, method and data sources.")
 st.download_button("Download the annual report (HTML)",
                    data=lambda: app.report_html(key, year),
                    file_name=f"{name}_{year}_report.html", mime="text/html",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["library_dir", "library_scenarios", "headline_results", "expected_path"]
+__all__ = ["library_dir", "library_scenarios", "headline_results", "expected_path",
+           "comparison_presets", "scenario_title", "DEFAULT_COMPARISON"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # simulator/
 
@@ -49,3 +50,35 @@ def headline_results(result) -> dict:
 def expected_path(scenario_path: Path) -> Path:
     """Where a library scenario's expected results live: ``expected/<name>.json`` beside it."""
     return scenario_path.parent / "expected" / f"{scenario_path.stem}.json"
+
+
+#: The comparison Compare opens on: the status quo and two reforms of it.
+DEFAULT_COMPARISON = "Status quo and two reforms"
+
+
+def comparison_presets() -> dict[str, list[str]]:
+    """Named comparisons for the Compare page: preset name -> library scenario names
+    (two to four, all on the UK's ITL1 regions), those in the library only."""
+    from .templates import TEMPLATES
+
+    presets = {
+        DEFAULT_COMPARISON: ["status_quo", "income_tax_gap_fill_75", "needs_based"],
+        "Real systems' rules on the UK: " + ", ".join(t.country for t in TEMPLATES.values()):
+            [t.scenario_name for t in TEMPLATES.values()],
+        "Three ways to equalise devolved income tax":
+            ["income_tax_gap_fill_75", "german_symmetric", "swiss_minimum_guarantee"],
+    }
+    known = library_scenarios()
+    return {name: names for name, names in presets.items()
+            if len(names) >= 2 and all(n in known for n in names)}
+
+
+def scenario_title(name: str) -> str:
+    """A plain title for a library scenario: a real system's rules on the UK are named by
+    their country ("Canada's rules on the UK"), others by their name in words."""
+    from .templates import TEMPLATES
+
+    for template in TEMPLATES.values():
+        if name == template.scenario_name:
+            return f"{template.country}'s rules on the UK"
+    return name.replace("_", " ").capitalize()

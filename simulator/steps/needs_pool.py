@@ -41,7 +41,14 @@ class NeedsPool(Step):
     ``relativity_floor`` raises every r_i to at least that value before the
     sharing formula, which re-shares the pool so it still sums to ``pool``
     (Australia: r >= 0.75 from 2024-25, 0.70 in 2022-24).  The centre pays
-    the pool.
+    the pool (``funding: centre``), or, with ``funding: equal_per_head``, the
+    pool replaces an equal per-head share of it that the regions had before,
+
+        G_i = pool x (r_i P_i / sum_j r_j P_j - P_i / sum_j P_j),
+
+    so the step sums to zero and shows only what the relativities move (a
+    pool that was already spent centrally, e.g. UK VAT, handed to the regions
+    by relativity instead of per head).
 
     Real system: Australia's GST distribution (Federal Financial Relations Act
     2009 s.8 and s.8A; CGC Act 1973 s.16AB for the relativities).
@@ -71,6 +78,10 @@ class NeedsPool(Step):
         "system", description="Where derived relativities take need from when need_index is not "
         "given: 'system' (the system's need index) or 'expenditure_model' (the representative "
         "expenditure model, simulator.needs).", unit="choice")
+    funding: Literal["centre", "equal_per_head"] = param(
+        "centre", description="Who pays the pool: 'centre' (new money), or "
+        "'equal_per_head' (it replaces an equal per-head share of the same pool, so the step "
+        "sums to zero).", unit="choice")
     measure: Measure = measure_param()
 
     @model_validator(mode="after")
@@ -123,4 +134,9 @@ class NeedsPool(Step):
         weight = relativity * state.equalisation_population
         total = weight.sum(axis=-1, keepdims=True)
         transfer = pool * weight / np.where(total > 0, total, 1.0)
+        if self.funding == "equal_per_head":
+            population = state.equalisation_population
+            transfer = transfer - pool * population / population.sum(axis=-1, keepdims=True)
+            return state.with_transfer(state.unique_label(self.display_label), transfer,
+                                       paid_by_centre=np.zeros(transfer.shape[:-1]))
         return state.with_transfer(state.unique_label(self.display_label), transfer)

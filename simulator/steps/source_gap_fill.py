@@ -88,10 +88,15 @@ class SourceGapFill(Step):
                     f"equalised source; sources: {', '.join(names)}")
         by_source = np.moveaxis(capacity, -2, 0)                      # (S, ..., R)
         population = state.equalisation_population
-        standard = self.standard.per_head(state, by_source)           # (S, ..., 1)
-        gaps = standard - by_source / population                      # (S, ..., R)
+        level = self.standard._level(state, by_source)                # (S, ..., 1)
+        per_head = by_source / population                             # (S, ..., R)
         theta = np.array([[option.get(name, 1.0) for name in names] for option in self.inclusion])
-        return np.tensordot(theta, gaps, axes=([1], [0]))             # (K, ..., R)
+        # g(theta) = fraction x sum_s theta_s L_s - sum_s theta_s c_s, option by option (a
+        # loop over options, never regions), so that a swept fraction, whose leading axis
+        # lines up with the data's leading axes, never meets the source axis
+        gaps = [self.standard.fraction * np.tensordot(row, level, axes=1)
+                - np.tensordot(row, per_head, axes=1) for row in theta]
+        return np.stack(np.broadcast_arrays(*gaps))                   # (K, ..., R)
 
     def apply(self, state: FiscalState) -> FiscalState:
         best = self.option_gaps(state).max(axis=0)

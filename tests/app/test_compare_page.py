@@ -2,7 +2,9 @@
 
 import pytest
 
+from simulator.presentation import gains
 from simulator.scenario import load_scenario, run_scenario
+from simulator.scenario.library import DEFAULT_COMPARISON, comparison_presets, scenario_title
 
 from app_helpers import assert_ok, frame_with, open_page
 
@@ -13,26 +15,63 @@ def check(at, library, names, year=YEAR):
     system = frame_with(at, "Measure")
     changes = frame_with(at, "region").set_index("code")
     for name in names:
+        title = scenario_title(name)  # columns are named in words, by country for presets
         result = run_scenario(load_scenario(library[name]), year=year)
         summary = result.summary().set_index("year").loc[year]
         for key, value in summary.items():
-            shown = system.loc[key, name]
+            shown = system.loc[key, title]
             assert shown == pytest.approx(value, nan_ok=True), (name, key)
         truth = result.by_region().set_index("code")["change_per_head_gbp"]
         for code, value in truth.items():
-            assert changes.loc[code, name] == pytest.approx(value), (name, code)
-    assert set(names) <= set(changes.columns)
+            assert changes.loc[code, title] == pytest.approx(value), (name, code)
+    assert {scenario_title(n) for n in names} <= set(changes.columns)
 
 
-def test_default_comparison(library):
+def gains_caption(at):
+    found = [c.value for c in at.caption if c.value.startswith("Under ")]
+    assert len(found) == 1, [c.value for c in at.caption]
+    return found[0]
+
+
+def test_default_comparison_is_the_status_quo_and_two_reforms(library):
     at = open_page("compare")
     assert_ok(at)
     names = at.multiselect(key="c_scenarios").value
-    assert 2 <= len(names) <= 4
+    assert names == comparison_presets()[DEFAULT_COMPARISON]
+    assert names[0] == "status_quo" and len(names) == 3
+    assert at.selectbox(key="c_preset").value == DEFAULT_COMPARISON
     check(at, library, names)
     charts = at.get("plotly_chart")
-    assert len(charts) == len(names) + 1  # a map each and the Lorenz curves
+    # the gains-and-losses bars, a map each and the Lorenz curves
+    assert len(charts) == 1 + len(names) + 1
     assert any(f"GBP per head, {YEAR}" in s.value for s in at.subheader)
+    # the chart's text summary states the API's numbers (the status quo has no bars)
+    changes = frame_with(at, "region")
+    reforms = [scenario_title(n) for n in names[1:]]
+    assert gains_caption(at) == gains.gains_losses_summary(
+        changes, reforms, currency="GBP", year=YEAR) + " Status quo: no region gains or loses, so no bars."
+    for name in names[1:]:
+        truth = run_scenario(load_scenario(library[name]), year=YEAR).by_region()
+        best = truth.loc[truth["change_per_head_gbp"].idxmax()]
+        assert f"the largest gain is {best['region']} (+GBP {best['change_per_head_gbp']:,.0f})" \
+            in gains_caption(at)
+
+
+def test_real_systems_preset_puts_four_countries_side_by_side(library):
+    at = open_page("compare")
+    preset = next(p for p in comparison_presets() if "Canada" in p)
+    at.selectbox(key="c_preset").set_value(preset).run()
+    assert_ok(at)
+    names = at.multiselect(key="c_scenarios").value
+    assert names == ["canada_rules_on_uk", "germany_rules_on_uk", "australia_rules_on_uk",
+                     "switzerland_rules_on_uk"]
+    check(at, library, names)
+    changes = frame_with(at, "region")
+    assert ["Canada's rules on the UK", "Germany's rules on the UK", "Australia's rules on the UK",
+            "Switzerland's rules on the UK"] == [c for c in changes.columns
+                                                if c not in ("code", "region")]
+    assert "Under Canada's rules on the UK" in gains_caption(at)
+    assert at.query_params["scenarios"] == ",".join(names)
 
 
 def test_two_scenarios_another_year(library):

@@ -136,3 +136,48 @@ def test_before_the_mechanism_and_today_are_named_apart():
     figure = at.get("plotly_chart")[0].proto.spec
     assert "Today (status quo)" in figure and "After the mechanism" in figure
     assert '"Before"' not in figure
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_real_system_rules_on_the_uk_with_the_mapping(library, name):
+    from simulator.presentation import glossary
+    from simulator.scenario import load_scenario, run_scenario
+    from simulator.scenario.templates import TEMPLATES
+
+    template = next(t for t in TEMPLATES.values() if t.preset == name)
+    at = open_page("learn", system=name)
+    at.radio(key="l_where").set_value("Its rules applied to the UK").run()
+    assert_ok(at)
+    scenario = load_scenario(library[template.scenario_name])
+    result = run_scenario(scenario)
+    year = "2024-25"
+    table = frame_with(at, f"After (GBP per head, {year})").set_index("Region")
+    truth = result.by_region().set_index("region")
+    assert len(table) == 12
+    for region in truth.index:
+        assert table.loc[region, f"After (GBP per head, {year})"] == pytest.approx(
+            truth.loc[region, "resources_per_head_gbp"])
+    latex = " ".join(l.value for l in at.latex)
+    for step in scenario.steps:
+        for _, formula in presentation.step_formulas(step, "GBP") + \
+                glossary.extra_formulas(step, "GBP"):
+            assert formula in latex
+    mapping = at.table[0].value
+    assert list(mapping["UK taxes standing for it"]) == [
+        ", ".join(presentation.tax_label(t) for t in taxes)
+        for taxes in template.uk_mapping.values()]
+    assert glossary.result_summary(result, year) in [c.value for c in at.caption]
+
+
+def test_glossary_defines_the_teachers_terms():
+    at = open_page("learn")
+    assert_ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    for term in ("Equalisation", "Fiscal capacity", "Representative tax system (RTS)",
+                 "Gap-fill", "Standard", "Block grant adjustment (BGA)", "Barnett formula",
+                 "Relativity", "Levy", "Safety net", "FPFAA"):
+        assert f"**{term}**" in text, term
+    at.text_input(key="l_find").input("barnett").run()
+    shown = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert len(shown) == 1 and "**Barnett formula**" in shown[0]
+    assert "**Gini coefficient**" not in shown[0]

@@ -10,10 +10,11 @@ from simulator.need_index import (compute_need_index, need_spend_quadrants, quad
 from app_helpers import assert_ok, frame_with, open_page
 
 
-def index_for(normalisation="zscore", weighting="given", aggregation="arithmetic"):
+def index_for(normalisation="zscore", weighting="given", aggregation="arithmetic",
+              missions=None):
     fed = simulator.load_federation("england_la")
     return fed, compute_need_index(
-        {k: v[-1] for k, v in fed.indicators.items()}, codes=fed.codes, names=fed.names,
+        {k: v[-1] for k, v in fed.indicators.items()}, missions, codes=fed.codes, names=fed.names,
         groups=fed.nations, population=fed.population[-1], normalisation=normalisation,
         weighting=weighting, aggregation=aggregation)
 
@@ -89,3 +90,48 @@ def test_from_the_url_and_bad_values(library):
     assert at.selectbox(key="n_norm").value == "rank"
     assert len(at.warning) == 3  # clean energy, and two link values ignored
     assert_shows(at, ("rank", "given", "arithmetic"))
+
+
+def test_weight_sliders_change_the_index_as_the_api_does(library):
+    from simulator.presentation.need_controls import missions_with_weights, weight_key
+
+    at = open_page("need_index")
+    missions = [s for s in at.slider if s.key.startswith("n_w_")]
+    indicators = [s for s in at.slider if s.key.startswith("n_wi_")]
+    assert len(missions) == 4 and len(indicators) >= 10  # clean energy has no data
+    assert not any(s.disabled for s in missions + indicators)
+    at.slider(key="n_w_growth").set_value(3.0).run()
+    at.slider(key="n_wi_imd_income_score").set_value(2.5).run()
+    assert_ok(at)
+    chosen = ({s.key[4:]: s.value for s in at.slider if s.key.startswith("n_w_")},
+              {s.key[5:]: s.value for s in at.slider if s.key.startswith("n_wi_")})
+    assert chosen[0]["growth"] == 3.0 and chosen[1]["imd_income_score"] == 2.5
+    _, truth = index_for(missions=missions_with_weights(weight_key(*chosen)))
+    _, default = index_for()
+    table = frame_with(at, "Composite need score").set_index("Code")
+    shown = table["Composite need score"]
+    expected = truth.to_frame().set_index("code")["composite"]
+    assert shown.to_dict() == pytest.approx(expected.to_dict())
+    assert not shown.to_dict() == pytest.approx(
+        default.to_frame().set_index("code")["composite"].to_dict())
+    # other weightings set their own weights: the sliders are disabled, with the reason
+    at.selectbox(key="n_weight").set_value("equal").run()
+    assert all(s.disabled for s in at.slider if s.key.startswith(("n_w_", "n_wi_")))
+    assert "given" in at.slider(key="n_w_growth").help
+
+
+def test_region_filter_shows_only_that_regions_authorities(library):
+    at = open_page("need_index")
+    at.multiselect(key="n_regions").set_value(["North East"]).run()
+    assert_ok(at)
+    _, index = index_for()
+    truth = index.to_frame().set_index("code")
+    north_east = truth[truth["group"] == "North East"]
+    table = frame_with(at, "Composite need score").set_index("Code")
+    assert set(table.index) == set(north_east.index) and 0 < len(table) < 296
+    for code in table.index:  # still England's index and ranks, only fewer rows
+        assert table.loc[code, "Composite need score"] == pytest.approx(
+            north_east.loc[code, "composite"])
+        assert table.loc[code, "Rank"] == north_east.loc[code, "rank"]
+    assert at.selectbox(key="n_area").value in set(north_east["name"])
+    assert at.query_params["regions"] == "North East"

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 import simulator
+from simulator import presentation
+import simulator.presentation.glossary  # noqa: F401  (presentation.glossary)
 from simulator.over_time import (BGAIndexation, ShockModel, absorbed_share,
                                  compare_methods_frame, monte_carlo, project_federation,
                                  run_over_time, volatility)
@@ -62,7 +64,7 @@ def assert_methods(at, expected):
             assert table.loc[code, f"{label} (GBP m {span})"] == pytest.approx(value)
 
 
-def assert_bands(at, expected, measure="resources_per_head"):
+def assert_bands(at, expected, measure="change_per_head"):
     end = expected.end
     bands = expected.draws.bands(measure)
     bands = bands[bands["year"] == end]
@@ -124,16 +126,29 @@ def test_method_window_horizon_and_draws(library):
     assert at.query_params["method"] == "levels_deduction"
 
 
-def test_change_per_head_fan(library):
+def test_fan_opens_on_the_change_so_the_bands_show(library):
     at = open_page("over_time")
-    at.radio(key="ot_measure").set_value("change_per_head").run()
     assert_ok(at)
+    assert at.radio(key="ot_measure").value == "change_per_head"
     expected = Expected(library)
     bands = expected.draws.bands("change_per_head")
-    bands = bands[(bands["year"] == END) & (bands["percentile"] == 50)].set_index("code")
-    table = frame_with(at, f"50th percentile (GBP per head, {END})").set_index("Code")
-    for code, value in bands["change_per_head_gbp"].items():
-        assert table.loc[code, f"50th percentile (GBP per head, {END})"] == pytest.approx(value)
+    # visible: every region's 5th-95th band at the end is a sizeable part of the axis
+    end = bands[bands["year"] == END].pivot_table(index="code", columns="percentile",
+                                                  values="change_per_head_gbp")
+    span = bands.groupby("code")["change_per_head_gbp"].agg(lambda s: s.max() - s.min())
+    assert ((end[95] - end[5]) / span > 0.2).all()
+    summary = [c.value for c in at.caption if c.value.startswith("Fan chart of")]
+    assert summary == [presentation.glossary.fan_summary(
+        bands, "change_per_head_gbp", what="change in resources per head vs baseline",
+        unit="GBP per head", year=END)]
+
+
+def test_resources_per_head_fan(library):
+    at = open_page("over_time")
+    at.radio(key="ot_measure").set_value("resources_per_head").run()
+    assert_ok(at)
+    expected = Expected(library)
+    assert_bands(at, expected, "resources_per_head")
 
 
 def test_growth_overrides_for_one_region(library):
