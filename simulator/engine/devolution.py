@@ -25,13 +25,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
+from ..quantities import StrictModel
 from ..state import LazyMapping, broadcast_shape
 from ..steps._numerics import blockwise
 
 __all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax", "devolve"]
 
 
-class TaxDevolution(BaseModel):
+class TaxDevolution(StrictModel):
     """How one tax family is assigned to the regions."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import SimulatorError
+from ..quantities import written
 from ..steps import STEP_TYPES
 from .errors import Problem, ScenarioError, format_path
 from .merge import read_scenario_data
@@ -154,15 +155,16 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
         except ScenarioError as error:
             problems.extend(error.problems)
             data.pop("baseline")
-    problems.extend(_at("must be a finite number, not " + str(value), name, source, path)
-                    for path, value in _non_finite(data))
+    non_finite = [_at(f"{written(value)} is not a finite number", name, source, path)
+                  for path, value in _non_finite(data)]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        reported = {p.path for p in problems}
-        problems.extend(p for p in _validation_problems(error, data, source, name)
-                        if p.path not in reported)
+        found = _validation_problems(error, data, source, name)
+        reported = {p.path for p in problems + found}  # the schema's message names the range
+        problems.extend(found + [p for p in non_finite if p.path not in reported])
         raise ScenarioError(problems) from None
+    problems.extend(non_finite)
     if problems:
         raise ScenarioError(problems)
     if check_data:

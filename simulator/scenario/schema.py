@@ -41,6 +41,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_valida
                       model_validator)
 
 from ..engine import System, TaxDevolution
+from ..quantities import StrictModel
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
@@ -67,7 +68,7 @@ def spec(default: Any, description: str, unit: str, **kwargs: Any) -> Any:
     return Field(default, description=description, json_schema_extra=extra, **kwargs)
 
 
-class _Model(BaseModel):
+class _Model(StrictModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
