@@ -11,7 +11,13 @@
 
 FILE may also name a library scenario (``fiscalsim run status_quo``).
 Exit codes: 0 ok, 1 findings (an invalid scenario or one that cannot run),
-2 usage error (bad arguments, missing file, unwritable output).
+2 usage error (bad arguments, missing file, unwritable or existing output),
+130 interrupted (Ctrl-C).
+
+Output files (``--out``, ``--html``) are written whole or not at all (a temporary
+file in the same folder, then renamed); an existing file is replaced only with
+``--force``.  ``extends``/``baseline`` names are followed next to the file and in
+the scenario library only, unless ``--allow-outside-paths``.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import SimulatorError
+from .output_files import OutputExists, check_destination, write_file
 from .scenario import ScenarioError, load_scenario, run_scenario, scenario_json_schema
 from .scenario.library import library_dir, library_scenarios
+from .scenario.paths import allow_outside_paths
 from .scenario.running import (describe_projection, headline_metrics, metric_label,
                                plan_projection)
 from .scenario.schema import Scenario
@@ -35,6 +43,9 @@ from .scenario.schema import Scenario
 __all__ = ["main"]
 
 OK, FINDINGS, USAGE = 0, 1, 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+#: Subcommands that write files (they take --force).
+WRITERS = ("run", "schema", "sweep", "report")
 OUTPUT_FORMATS = (".csv", ".xlsx", ".json")
 
 
@@ -100,17 +111,32 @@ def _resolve(name: str) -> Path:
     raise UsageError(f"{name}: file not found{hint}")
 
 
-def _out_path(out: str | None, formats: tuple[str, ...] = OUTPUT_FORMATS) -> Path | None:
-    """``--out``'s path, checked: a known format and an existing folder."""
+def _out_path(out: str | None, formats: tuple[str, ...] | None = OUTPUT_FORMATS, *,
+              force: bool = False, option: str = "--out") -> Path | None:
+    """``--out``'s path, checked before any work: a known format, an existing folder,
+    and no existing file unless ``force`` (``--force``)."""
     if out is None:
         return None
     path = Path(out)
-    if path.suffix.lower() not in formats:
-        raise UsageError(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; "
+    if formats is not None and path.suffix.lower() not in formats:
+        raise UsageError(f"{option} {out}: unknown format {path.suffix or '(no extension)'!r}; "
                          f"use one of {', '.join(formats)}")
-    if not path.parent.exists():
-        raise UsageError(f"--out {out}: folder {str(path.parent)!r} does not exist")
-    return path
+    try:
+        return check_destination(path, force=force, option=option)
+    except OSError as error:
+        raise UsageError(str(error)) from None
+
+
+def write_output(out: Path, write: Callable[[Path], None], *, force: bool,
+                 option: str = "--out") -> None:
+    """Write ``out`` whole or not at all (temporary file + rename, see
+    :mod:`simulator.output_files`); a failure is a usage error naming the file."""
+    try:
+        write_file(out, write, force=force, option=option)
+    except OutputExists as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{option} {out}: cannot write: {error.strerror or error}") from None
 
 
 def _projection_note(scenario: Scenario, year: str | None) -> str | None:
@@ -188,7 +214,7 @@ def _describe(scenario: Scenario) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     path = _resolve(args.file)
-    out = _out_path(args.out)
+    out = _out_path(args.out, force=args.force)
     scenario = load_scenario(path)
     result = run_scenario(scenario, year=args.year)
     regions = result.by_region()
@@ -225,7 +251,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
     if out is not None:
-        _write(out, scenario, regions, metrics)
+        _write(out, scenario, regions, metrics, force=args.force)
         print(f"\nwrote {out}")
     return OK
 
@@ -249,14 +275,16 @@ def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
                          for _, r in rows.iterrows()])
 
 
-def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame) -> None:
+def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame,
+           *, force: bool = False) -> None:
     table = metrics.reset_index().rename(columns={"index": "metric"})
     table.columns = [str(c) for c in table.columns]
-    try:
+
+    def write(target: Path) -> None:
         if out.suffix.lower() == ".csv":
-            regions.assign(scenario=scenario.name).to_csv(out, index=False)
+            regions.assign(scenario=scenario.name).to_csv(target, index=False)
         elif out.suffix.lower() == ".xlsx":
-            with pd.ExcelWriter(out) as writer:
+            with pd.ExcelWriter(target) as writer:
                 regions.to_excel(writer, sheet_name="regions", index=False)
                 table.to_excel(writer, sheet_name="summary", index=False)
         else:
@@ -264,9 +292,9 @@ def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.Dat
                        "years": sorted(set(regions["year"])),
                        "regions": json.loads(regions.to_json(orient="records")),
                        "summary": json.loads(table.to_json(orient="records"))}
-            out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--out {out}: cannot write: {error.strerror}") from None
+            target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+    write_output(out, write, force=force)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -392,10 +420,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return OK
-    try:
-        Path(args.out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--out {args.out}: cannot write: {error.strerror}") from None
+    out = _out_path(args.out, None, force=args.force)
+    write_output(out, lambda target: target.write_text(text, encoding="utf-8"), force=args.force)
     print(f"wrote {args.out}")
     return OK
 
@@ -410,6 +436,13 @@ def _parser() -> argparse.ArgumentParser:
     def add(name: str, handler: Callable, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(handler=handler)
+        if name != "schema":
+            sub.add_argument("--allow-outside-paths", action="store_true",
+                             help="follow extends/baseline names outside the scenario's folder "
+                             "and the scenario library (default: refuse them)")
+        if name in WRITERS:
+            sub.add_argument("--force", action="store_true",
+                             help="replace an existing output file (default: refuse)")
         return sub
 
     sub = add("validate", cmd_validate, "Check scenario files; list every problem with its line.")
@@ -441,7 +474,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return USAGE
-        return args.handler(args)
+        with allow_outside_paths(bool(getattr(args, "allow_outside_paths", False))):
+            return args.handler(args)
     except UsageError as error:
         print(f"fiscalsim: error: {error}", file=sys.stderr)
         return USAGE
@@ -455,7 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
     except KeyboardInterrupt:
-        return 130
+        print("\nfiscalsim: interrupted; nothing written (an existing output file is unchanged)",
+              file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:  # output piped into `head`
         return OK
 

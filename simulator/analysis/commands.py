@@ -90,8 +90,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _usage("give one or two --param options")
     if args.metric not in METRICS:
         raise _usage(f"--metric {args.metric}: known metrics: {', '.join(METRICS)}")
-    out = _cli()._out_path(args.out, SWEEP_OUTPUTS)
-    html = _html_out(args.html, "--html")
+    out = _cli()._out_path(args.out, SWEEP_OUTPUTS, force=args.force)
+    html = _html_out(args.html, "--html", force=args.force)
     points = int(np.prod([len(g) for g in grids.values()]))
     show = args.progress if args.progress is not None else sys.stderr.isatty() and points >= 10_000
     progress = progress_bar(points) if show else None
@@ -138,39 +138,36 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           + ", ".join(f"{p} = {best[p]:.6g}" for p in grids) + f" ({year})")
     if out is not None:
         table = result.by_region() if args.by_region else result.points()
-        _write_table(table, out)
+        _write_table(table, out, force=args.force)
         print(f"wrote {out}")
     if html is not None:
         fig = result.figure(args.metric, year)
-        try:
-            fig.write_html(str(html), include_plotlyjs=True, full_html=True)
-        except OSError as error:
-            raise _usage(f"--html {html}: cannot write: {error.strerror}") from None
+        cli.write_output(html, lambda target: fig.write_html(str(target), include_plotlyjs=True,
+                                                              full_html=True),
+                         force=args.force, option="--html")
         print(f"wrote {html}")
     return cli.OK
 
 
-def _html_out(out: str | None, option: str) -> Path | None:
+def _html_out(out: str | None, option: str, *, force: bool = False) -> Path | None:
     if out is None:
         return None
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
         raise _usage(f"{option} {out}: the file must end in .html")
-    if not path.parent.exists():
-        raise _usage(f"{option} {out}: folder {str(path.parent)!r} does not exist")
-    return path
+    return _cli()._out_path(out, (".html", ".htm"), force=force, option=option)
 
 
-def _write_table(table, out: Path) -> None:
-    try:
+def _write_table(table, out: Path, *, force: bool = False) -> None:
+    def write(target: Path) -> None:
         if out.suffix.lower() == ".csv":
-            table.to_csv(out, index=False)
+            table.to_csv(target, index=False)
         elif out.suffix.lower() == ".xlsx":
-            table.to_excel(out, index=False)
+            table.to_excel(target, index=False)
         else:
-            table.to_json(out, orient="records", indent=1, double_precision=15)
-    except OSError as error:
-        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+            table.to_json(target, orient="records", indent=1, double_precision=15)
+
+    _cli().write_output(out, write, force=force)
 
 
 # ------------------------------------------------------------------ solve
@@ -262,7 +259,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report import DEFAULT_BENCHMARKS, Benchmark, build_report
 
     cli = _cli()
-    out = _html_out(args.out, "--out")
+    out = _html_out(args.out, "--out", force=args.force)
     scenario = _scenario(args.file)
     benchmarks = [
         Benchmark(DEFAULT_BENCHMARKS[0].name, "max_min_ratio", args.max_min_ratio, True),
@@ -273,10 +270,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.years is not None and "year" in str(error):
             raise _usage(f"--years {args.years}: {error}") from None
         raise
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+    cli.write_output(out, lambda target: target.write_text(text, encoding="utf-8"),
+                     force=args.force)
     print(f"wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB, self-contained)")
     return cli.OK
 

@@ -24,6 +24,7 @@ from ..quantities import written
 from ..steps import STEP_TYPES
 from .errors import Problem, ScenarioError, format_path
 from .merge import read_scenario_data
+from .paths import PathPolicy, PathRefused
 from .schema import Scenario, SystemSpec, refresh_step_types, scenario_json_schema
 from .yaml_source import SourceMap, parse_yaml
 
@@ -32,52 +33,58 @@ __all__ = ["load_scenario", "parse_scenario", "dump_scenario", "scenario_to_data
 
 
 # ---------------------------------------------------------------- public API
-def load_scenario(path: str | Path, *, check_data: bool = True) -> Scenario:
+def load_scenario(path: str | Path, *, check_data: bool = True,
+                  allow_outside_paths: bool | None = None) -> Scenario:
     """Load and validate a scenario file.
 
     Args:
         path: the YAML file.
         check_data: also check names against the dataset (taxes, indicators,
             years, regions) and do a dry run; off for schema-only checks.
+        allow_outside_paths: follow ``extends``/``baseline`` names outside the
+            file's folder and the scenario library (default: no, unless inside
+            :func:`simulator.scenario.paths.allow_outside_paths`).
 
     Raises:
         ScenarioError: listing every problem found.
     """
-    return _load(Path(path), check_data=check_data, resolve_baseline=True)
+    policy = PathPolicy.for_file(path, allow_outside_paths)
+    return _load(Path(path), check_data=check_data, resolve_baseline=True, policy=policy)
 
 
-def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path = ".",
+def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path | None = None,
                    check_data: bool = True) -> Scenario:
     """Load a scenario from YAML text (an upload, the editor's text).
 
-    With no file to be relative to, ``extends`` names a file of the scenario
-    library by its file name (``extends: status_quo.yaml`` reads
-    ``scenarios/status_quo.yaml``, its own ``extends`` and baseline relative to
-    it); a baseline file is resolved relative to ``base_dir``.
+    With no file to be relative to, ``extends`` and ``baseline`` may name only a
+    scenario of ``base_dir`` (default: the scenario library) by its bare file
+    name (``extends: status_quo.yaml`` or ``status_quo``); the library file's own
+    ``extends`` and baseline resolve inside that folder.  ``name`` (an upload's
+    file name, chosen by the client) is shown in messages and plays no part in
+    finding files; no path, ``..`` or absolute name is ever opened.
 
     Raises:
-        ScenarioError: listing every problem (an ``extends`` that is not a library
-            file is one, with its line and the library's file names).
+        ScenarioError: listing every problem (a name that is not a library file
+            is one, with its line and the library's file names).
     """
+    policy = PathPolicy.for_text(name, base_dir)
     data, source = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ScenarioError(Problem("a scenario must be a mapping of keys", file=name))
     if "extends" in data:
-        data, source = _extend_from_library(data, source, name)
-    return _finish(data, source, name, Path(base_dir) / "scenario.yaml",
-                   check_data=check_data, resolve_baseline=True)
+        data, source = _extend_from_library(data, source, name, policy)
+    return _finish(data, source, name, Path("scenario.yaml"),
+                   check_data=check_data, resolve_baseline=True, policy=policy)
 
 
-def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict, SourceMap]:
+def _extend_from_library(data: dict, source: SourceMap, name: str,
+                         policy: PathPolicy) -> tuple[dict, SourceMap]:
     """``data`` merged over the library scenario its ``extends`` names."""
-    from .library import library_dir
     from .merge import extend
 
     data = dict(data)
     extends = data.pop("extends")
     mark = source.value(("extends",))
-    folder = library_dir()
-    files = sorted(p.name for p in folder.glob("*.yaml")) if folder is not None else []
 
     def problem(message: str) -> ScenarioError:
         return ScenarioError(_at(message, name, source, ("extends",), mark))
@@ -85,19 +92,11 @@ def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict
     if not isinstance(extends, str) or not extends.strip():
         raise problem(f"expected the file name of a library scenario (e.g. status_quo.yaml), "
                       f"got {extends!r}")
-    wanted = extends.strip()
-    if Path(wanted).suffix == "":
-        wanted += ".yaml"
-    if wanted not in files:  # a bare library file name only: no folders, no other files
-        message = (f"{extends!r} is not a file of the scenario library; text without a file "
-                   f"(an upload, the editor) can extend a library scenario by its file name")
-        close = difflib.get_close_matches(Path(wanted).name, files, n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        elif files:
-            message += f": {', '.join(files)}"
-        raise problem(message)
-    return extend(*read_scenario_data(folder / wanted), data, source)
+    try:
+        base = policy.resolve(extends, name, "extends")
+    except PathRefused as error:
+        raise problem(str(error)) from None
+    return extend(*read_scenario_data(base, policy=policy), data, source)
 
 
 def dump_scenario(scenario: Scenario) -> str:
@@ -136,14 +135,15 @@ def check_scenario(scenario: Scenario, source: SourceMap | None = None,
 
 
 # ---------------------------------------------------------------- loading
-def _load(path: Path, *, check_data: bool, resolve_baseline: bool) -> Scenario:
-    data, source = read_scenario_data(path)
+def _load(path: Path, *, check_data: bool, resolve_baseline: bool,
+          policy: PathPolicy) -> Scenario:
+    data, source = read_scenario_data(path, policy=policy)
     return _finish(data, source, str(path), path, check_data=check_data,
-                   resolve_baseline=resolve_baseline)
+                   resolve_baseline=resolve_baseline, policy=policy)
 
 
 def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data: bool,
-            resolve_baseline: bool) -> Scenario:
+            resolve_baseline: bool, policy: PathPolicy) -> Scenario:
     refresh_step_types()
     data = dict(data)
     data.setdefault("name", path.stem)
@@ -151,7 +151,8 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
     baseline_file = data.get("baseline")
     if resolve_baseline and isinstance(baseline_file, str):
         try:
-            data["baseline"] = _baseline_system(baseline_file, data, source, name, check_data)
+            data["baseline"] = _baseline_system(baseline_file, data, source, name, check_data,
+                                                policy)
         except ScenarioError as error:
             problems.extend(error.problems)
             data.pop("baseline")
@@ -175,17 +176,17 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
 
 
 def _baseline_system(file: str, data: dict, source: SourceMap, name: str,
-                     check_data: bool) -> SystemSpec:
+                     check_data: bool, policy: PathPolicy) -> SystemSpec:
     mark = source.value(("baseline",))
-    written_in = Path(mark.file) if mark else Path(name)
-    target = written_in.parent / file
-    if not target.is_file():
-        raise ScenarioError(_at(f"baseline file {file!r} not found (looked in "
-                                f"{target.parent})", name, source, ("baseline",)))
-    if target.resolve() == written_in.resolve():
+    written_in = mark.file if mark else name
+    try:
+        target = policy.resolve(file, written_in, "baseline")
+    except PathRefused as error:
+        raise ScenarioError(_at(str(error), name, source, ("baseline",))) from None
+    if policy.text is None and target.resolve() == Path(written_in).resolve():
         raise ScenarioError(_at("a scenario cannot be its own baseline", name, source,
                                 ("baseline",)))
-    baseline = _load(target, check_data=check_data, resolve_baseline=False)
+    baseline = _load(target, check_data=check_data, resolve_baseline=False, policy=policy)
     own = data.get("dataset", "uk_itl1")
     own_name = own.get("name", "uk_itl1") if isinstance(own, dict) else own
     if isinstance(own_name, str) and baseline.dataset.name != own_name:
