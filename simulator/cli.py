@@ -84,10 +84,40 @@ def _money(value: float, signed: bool = False) -> str:
 
 
 def _metric(key: str, value: float) -> str:
-    """A metric: money (keys ending ``_m``) in whole millions, others to 3 decimals."""
+    """A metric: money (keys ending ``_m``) in whole millions, others to 3 decimals;
+    ``undefined`` (explained by :func:`_undefined_notes`) where it has no value."""
     if not np.isfinite(value):
-        return "n/a"
+        return "undefined"
     return _money(value) if key.endswith("_m") else f"{value:,.3f}"
+
+
+def _undefined_notes(metrics: pd.DataFrame, cur: str) -> list[str]:
+    """One line per undefined metric saying why it has no value."""
+    from .metrics import UNDEFINED_REASONS
+
+    notes = []
+    for name, values in zip(metrics.index, metrics.to_numpy()):
+        if np.isfinite(np.asarray(values, float)).all():
+            continue
+        base = name.removesuffix("_before").removesuffix("_after")
+        reason = next((text for key, text in UNDEFINED_REASONS.items() if base.startswith(key)),
+                      "not defined for these values")
+        notes.append(f"undefined: {metric_label(name, cur)}: {reason}")
+    return notes
+
+
+def check_finite_results(result) -> None:
+    """Refuse results that are not finite numbers (an overflow), naming where."""
+    fed = result.federation
+    per_head = np.asarray(result.resources_per_head, float).reshape(len(fed.years), -1)
+    bad = ~np.isfinite(per_head)
+    if bad.any():
+        y, r = np.argwhere(bad)[0]
+        raise SimulatorError(
+            f"the results are not finite numbers ({per_head[y, r]} resources per head in "
+            f"{fed.names[r]} ({fed.codes[r]}), {fed.years[y]}, and {int(bad.sum()) - 1} more): "
+            "an amount in the scenario or the data is too large for the arithmetic; nothing "
+            "is shown or written")
 
 
 # ------------------------------------------------------------------ inputs
@@ -217,6 +247,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _out_path(args.out, force=args.force)
     scenario = load_scenario(path)
     result = run_scenario(scenario, year=args.year)
+    check_finite_results(result)
     regions = result.by_region()
     metrics = headline_metrics(result)
     cur = result.currency
@@ -250,6 +281,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                            [[metric_label(name, cur)] + [_metric(name, v) for v in values]
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
+        for note in _undefined_notes(metrics, cur):
+            print(note)
     if out is not None:
         _write(out, scenario, regions, metrics, force=args.force)
         print(f"\nwrote {out}")
@@ -317,6 +350,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise SimulatorError(f"cannot compare {path} with {paths[0]}: different years "
                                  f"({scenario.year} vs {base.year}); choose one with --year")
     results = [run_scenario(s, year=args.year) for s in scenarios]
+    for result in results:
+        check_finite_results(result)
     for result, path in zip(results[1:], paths[1:]):
         if result.federation.years != results[0].federation.years:
             raise SimulatorError(
@@ -362,6 +397,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     rows = [[metric_label(metric, cur)] + [_metric(metric, t.loc[metric].iloc[-1]) if metric in t.index else "n/a"
                         for t in tables] for metric in metrics]
     print(format_table(["Metric"] + names, rows, "l" + "r" * len(names)))
+    notes = dict.fromkeys(note for table in tables for note in _undefined_notes(
+        table.iloc[:, -1:], cur))
+    for note in notes:
+        print(note)
     return OK
 
 

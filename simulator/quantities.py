@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = ["StrictModel", "check_number", "kind_of", "LIMITS", "Rate", "Share",
-           "AmountPerHead", "TotalAmount", "written", "NumberError"]
+           "AmountPerHead", "TotalAmount", "written", "NumberError", "is_per_head_unit",
+           "block_grant_unit_problem"]
 
 #: kind -> (largest absolute value allowed, what the kind is).
 LIMITS: dict[str, tuple[float, str]] = {
@@ -156,6 +157,24 @@ def check_number(value: Any, *, unit: str | None = None, ge: float | None = None
         raise NumberError(f"{shown} is beyond the sane magnitude of {LIMITS[kind][1]} "
                           f"(at most {limit:g} either side); {_range_text(kind, ge, le, unit)}")
     return number
+
+
+def is_per_head_unit(unit: str | None) -> bool:
+    """Whether a dataset unit text (``Federation.units``) is money per head."""
+    text = (unit or "").lower()
+    return "per head" in text or "per capita" in text or "per person" in text
+
+
+def block_grant_unit_problem(name: str | None, units: dict[str, str]) -> str | None:
+    """Why indicator ``name`` cannot be a block grant (a total per region per year), or
+    None.  A per-head indicator (``gdhi_per_head``) would make the grant a few pounds."""
+    if name is None or name not in units:
+        return None
+    if is_per_head_unit(units[name]):
+        return (f"block_grant {name!r} is in {units[name]}; a block grant is a total per "
+                "region per year (whole currency units), not an amount per head; name a total "
+                "such as identifiable_expenditure")
+    return None
 
 
 # ------------------------------------------------------------------ annotations

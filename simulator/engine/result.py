@@ -262,6 +262,13 @@ def run(federation: Federation, system: System, baseline: System | None = None) 
     ``state.baseline_resources`` (what ``change_limits`` and ``no_worse_off``
     protect).
     """
+    from ..quantities import block_grant_unit_problem
+
+    for each in (system, baseline):
+        problem = block_grant_unit_problem(each.block_grant if each else None,
+                                           dict(federation.units))
+        if problem:
+            raise ConfigurationError(problem)
     inputs = EngineInputs.from_federation(federation)
     if baseline is None:
         baseline = System(block_grant=system.block_grant, need_index=system.need_index)

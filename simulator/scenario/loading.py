@@ -16,11 +16,12 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
 from ..errors import SimulatorError
-from ..quantities import written
+from ..quantities import block_grant_unit_problem, written
 from ..steps import STEP_TYPES
 from .errors import Problem, ScenarioError, format_path
 from .merge import read_scenario_data
@@ -554,6 +555,16 @@ class _DataChecker:
             value = getattr(system, field)
             if isinstance(value, str) and value not in federation.indicators:
                 self.add(_unknown("indicator", value, indicators), *at, field)
+        unit_problem = block_grant_unit_problem(system.block_grant, dict(federation.units))
+        if unit_problem:  # a per-head figure where a total is expected
+            self.add(unit_problem, *at, "block_grant")
+        if isinstance(system.need_index, str) and system.need_index in federation.indicators:
+            need = np.asarray(federation.indicators[system.need_index], float)
+            if (need < 0).any() or not (np.nan_to_num(need) > 0).any(axis=-1).all():
+                self.add(f"need index {system.need_index!r} must be >= 0 and not all 0 in any "
+                         "year (it is rescaled to a population-weighted mean of 1); it has "
+                         + ("negative values" if (need < 0).any() else "a year of zeros"),
+                         *at, "need_index")
         if isinstance(system.need_index, dict):
             for code in system.need_index:
                 if code not in federation.codes:
