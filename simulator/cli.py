@@ -126,8 +126,11 @@ def _resolve(name: str) -> Path:
     path = Path(name)
     if path.is_file():
         return path
-    if path.exists():
+    if path.is_dir():
         raise UsageError(f"{name}: is a directory, not a scenario file")
+    if path.exists():
+        raise UsageError(f"{name}: is not a regular file (a device, pipe or socket), not a "
+                         "scenario file")
     library = library_scenarios()
     stem = path.name.removesuffix(".yaml").removesuffix(".yml")
     if path.parent == Path(".") and stem in library:
@@ -167,6 +170,25 @@ def write_output(out: Path, write: Callable[[Path], None], *, force: bool,
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"{option} {out}: cannot write: {error.strerror or error}") from None
+
+
+def check_year_option(scenario: Scenario, year: str | None, option: str = "--year") -> None:
+    """A usage error (exit 2) if ``--year`` is not a year of the scenario's dataset."""
+    if year is None:
+        return
+    from .data import load_federation
+
+    try:
+        years = load_federation(scenario.dataset.name, **scenario.dataset.options).years
+    except (SimulatorError, TypeError, ValueError):
+        return  # the dataset itself is at fault: reported when the scenario runs
+    if year not in years:
+        import difflib
+
+        close = difflib.get_close_matches(year, list(years), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"{option} {year}: not a year of dataset {scenario.dataset.name!r} "
+                         f"(it has {years[0]} to {years[-1]}){hint}")
 
 
 def _projection_note(scenario: Scenario, year: str | None) -> str | None:
@@ -246,6 +268,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = _resolve(args.file)
     out = _out_path(args.out, force=args.force)
     scenario = load_scenario(path)
+    check_year_option(scenario, args.year)
     result = run_scenario(scenario, year=args.year)
     check_finite_results(result)
     regions = result.by_region()
@@ -340,6 +363,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
+    for scenario in scenarios:
+        check_year_option(scenario, args.year)
     base = scenarios[0]
     projecting = args.year is None and any(s.projection is not None for s in scenarios)
     for scenario, path in zip(scenarios[1:], paths[1:]):

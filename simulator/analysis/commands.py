@@ -90,6 +90,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _usage("give one or two --param options")
     if args.metric not in METRICS:
         raise _usage(f"--metric {args.metric}: known metrics: {', '.join(METRICS)}")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise _usage(f"--chunk-size {args.chunk_size}: give a number of points of at least 1")
+    cli.check_year_option(scenario, args.year)
+    from .sweep import MAX_SWEEP_POINTS, sweep_memory_bytes
+
+    points = int(np.prod([len(g) for g in grids.values()], dtype=float))
+    if points > MAX_SWEEP_POINTS:
+        fed_shape = _scenario_shape(scenario, args.year)
+        raise _usage(f"--param: a sweep of {points:,} points is too large (its results alone "
+                     f"would take {sweep_memory_bytes(points, *fed_shape, len(grids)) / 1e9:,.1f}"
+                     f" GB); the limit is {MAX_SWEEP_POINTS:,} points")
     out = _cli()._out_path(args.out, SWEEP_OUTPUTS, force=args.force)
     html = _html_out(args.html, "--html", force=args.force)
     points = int(np.prod([len(g) for g in grids.values()]))
@@ -147,6 +158,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                          force=args.force, option="--html")
         print(f"wrote {html}")
     return cli.OK
+
+
+def _scenario_shape(scenario, year: str | None) -> tuple[int, int]:
+    """(years, regions) a scenario runs on."""
+    from ..scenario import scenario_federation
+
+    fed = scenario_federation(scenario, year)
+    return len(fed.years), fed.n_regions
 
 
 def _html_out(out: str | None, option: str, *, force: bool = False) -> Path | None:
@@ -211,6 +230,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     kind, value = _target(args.target)
     bounds = _bounds(args.range)
     scenario = _scenario(args.file)
+    cli.check_year_option(scenario, args.year)
     system = scenario.to_system()
     for path in args.parameter or []:
         try:

@@ -80,12 +80,16 @@ def _step_union() -> Any:
 
 
 def _year_text(value: Any) -> Any:
+    """A year written as a number (``2024``, ``2024.0``) as its label ``'2024'``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        return str(int(value))
     if isinstance(value, list):
-        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return [_year_text(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                for v in value]
     return value
 
 
