@@ -35,6 +35,7 @@ data: $(VENV)/.installed
 	$(BIN)/python scripts/build_uk_itl1.py
 	$(BIN)/python scripts/build_england_la.py
 	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
+	$(BIN)/python scripts/data_manifest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info test-output
