@@ -111,6 +111,14 @@ def check_finite_results(result) -> None:
     fed = result.federation
     per_head = np.asarray(result.resources_per_head, float).reshape(len(fed.years), -1)
     bad = ~np.isfinite(per_head)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = np.asarray(result.state.resources, float).sum(axis=-1)
+    if not bad.any() and not np.isfinite(totals).all():
+        raise SimulatorError(
+            "the results are not finite numbers: total resources overflow (regions' "
+            f"resources per head of up to {np.abs(per_head).max():.3g} {result.currency}); an "
+            "amount in the scenario or the data is too large for the arithmetic; nothing is "
+            "shown or written")
     if bad.any():
         y, r = np.argwhere(bad)[0]
         raise SimulatorError(

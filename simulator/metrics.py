@@ -70,7 +70,7 @@ def gini(values, weights=None) -> np.ndarray:
         population_share = w / w.sum(axis=-1, keepdims=True)
         result = 1.0 - (population_share * (2.0 * lorenz - shares)).sum(axis=-1)
     mean = total[..., 0] / weights.sum(axis=-1)
-    return np.where(_meaningful_mean(mean, values), result, np.nan)
+    return np.where(_meaningful_mean(mean, values) & np.isfinite(mean), result, np.nan)
 
 
 def theil(values, weights=None) -> np.ndarray:

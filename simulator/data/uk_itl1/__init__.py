@@ -179,7 +179,7 @@ def check_totals(folder: str | Path) -> None:
                 if over.any():
                     row = int(np.flatnonzero(over)[0])
                     key = difference.index[row]
-                    where = (dict(column=f"line {key}", year=column) if file == _WIDE
+                    where = (dict(column=f"line {int(key)}", year=column) if file == _WIDE
                              else dict(column=column, year=str(key)))
                     raise DataValidationError(
                         f"{file}: the regions sum to {summed[column].iloc[row]:,.6f} but the "
