@@ -1,5 +1,9 @@
 """Load, check and dump scenarios.
 
+(Loading uses running for its dry run; running never imports loading: a baseline
+file name is resolved here, and both name unknown things with
+:func:`~simulator.scenario.errors.unknown_name`.)
+
 ``load_scenario(path)`` reads the YAML (safe, size- and alias-limited), merges
 ``extends`` chains, resolves a baseline file, validates against the schema and
 then against the dataset (tax families, indicators, years, region codes), and
@@ -24,8 +28,10 @@ from ..errors import SimulatorError
 from ..quantities import block_grant_unit_problem, written
 from ..steps import STEP_TYPES
 from .errors import Problem, ScenarioError, format_path
+from .errors import unknown_name as _unknown
 from .merge import read_scenario_data
 from .paths import PathPolicy, PathRefused
+from .running import projection_faults, run_on, run_projection, scenario_federation
 from .schema import Scenario, SystemSpec, refresh_step_types, scenario_json_schema
 from .yaml_source import SourceMap, parse_yaml
 
@@ -496,7 +502,6 @@ class _DataChecker:
     def _check_projection(self) -> None:
         """The projection against every published year: years, window, region codes."""
         from ..data import load_federation
-        from .running import projection_faults
 
         dataset = self.scenario.dataset
         try:
@@ -590,7 +595,6 @@ class _DataChecker:
 
     def _dry_run(self) -> None:
         """Run the scenario once; a failing step is named by its position."""
-        from .running import run_on, scenario_federation
 
         try:
             federation = scenario_federation(self.scenario)
@@ -615,7 +619,6 @@ class _DataChecker:
 
     def _dry_run_projection(self) -> None:
         """Run the projection once; a failure is reported at ``projection``."""
-        from .running import run_projection
 
         if self.scenario.projection is None:
             return
@@ -640,17 +643,6 @@ def _region_lists(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str
                 yield path + (key,), list(value)
             else:
                 yield from _region_lists(value, path + (key,))
-
-
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
-    known = list(known)
-    message = f"unknown {what} {value!r}"
-    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
-    if close:
-        message += f"; did you mean {close[0]!r}?"
-    if known:
-        message += f"{' K' if close else '; k'}nown: {', '.join(known)}"
-    return message
 
 
 def _without_defaults(model) -> dict[str, Any]:
