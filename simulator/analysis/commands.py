@@ -6,7 +6,9 @@
 
 Registered by :func:`simulator.cli._parser` through :func:`add_commands`;
 errors follow the CLI's exit codes (2 for bad arguments, 1 for findings such
-as a target that cannot be met).
+as a target that cannot be met).  What the subcommands share with the others
+(usage error, tables, paths, safe writes) comes from :mod:`simulator.cli_support`,
+so this module never imports :mod:`simulator.cli`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Callable, TextIO
 
 import numpy as np
 
+from .. import cli_support as cli
 from ..errors import ConfigurationError
 
 __all__ = ["add_commands", "cmd_sweep", "cmd_solve", "cmd_report", "progress_bar"]
@@ -26,21 +29,8 @@ __all__ = ["add_commands", "cmd_sweep", "cmd_solve", "cmd_report", "progress_bar
 SWEEP_OUTPUTS = (".csv", ".json", ".xlsx")
 
 
-#: The running CLI module (``simulator.cli``, or ``__main__`` under ``python -m``), set by
-#: :func:`add_commands`, so usage errors are the class its ``main`` catches.
-_CLI: Any = None
-
-
-def _cli():
-    if _CLI is None:
-        from .. import cli
-
-        return cli
-    return _CLI
-
-
 def _usage(message: str) -> Exception:
-    return _cli().UsageError(message)
+    return cli.UsageError(message)
 
 
 def progress_bar(total: int, stream: TextIO | None = None, width: int = 30,
@@ -64,15 +54,13 @@ def progress_bar(total: int, stream: TextIO | None = None, width: int = 30,
 def _scenario(name: str):
     from ..scenario import load_scenario
 
-    cli = _cli()
-    return load_scenario(cli._resolve(name))
+    return load_scenario(cli.resolve_scenario_path(name))
 
 
 # ------------------------------------------------------------------ sweep
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import METRICS, grid_values, parse_parameter, sweep
 
-    cli = _cli()
     scenario = _scenario(args.file)
     grids: dict[str, np.ndarray] = {}
     system = scenario.to_system()
@@ -101,7 +89,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _usage(f"--param: a sweep of {points:,} points is too large (its results alone "
                      f"would take {sweep_memory_bytes(points, *fed_shape, len(grids)) / 1e9:,.1f}"
                      f" GB); the limit is {MAX_SWEEP_POINTS:,} points")
-    out = _cli()._out_path(args.out, SWEEP_OUTPUTS, force=args.force)
+    out = cli.out_path(args.out, SWEEP_OUTPUTS, force=args.force)
     html = _html_out(args.html, "--html", force=args.force)
     points = int(np.prod([len(g) for g in grids.values()]))
     show = args.progress if args.progress is not None else sys.stderr.isatty() and points >= 10_000
@@ -174,7 +162,7 @@ def _html_out(out: str | None, option: str, *, force: bool = False) -> Path | No
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
         raise _usage(f"{option} {out}: the file must end in .html")
-    return _cli()._out_path(out, (".html", ".htm"), force=force, option=option)
+    return cli.out_path(out, (".html", ".htm"), force=force, option=option)
 
 
 def _write_table(table, out: Path, *, force: bool = False) -> None:
@@ -186,7 +174,7 @@ def _write_table(table, out: Path, *, force: bool = False) -> None:
         else:
             table.to_json(target, orient="records", indent=1, double_precision=15)
 
-    _cli().write_output(out, write, force=force)
+    cli.write_output(out, write, force=force)
 
 
 # ------------------------------------------------------------------ solve
@@ -226,7 +214,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from .solve import best_for_budget, solve_min_share, solve_self_financing
     from .sweep import parse_parameter
 
-    cli = _cli()
     kind, value = _target(args.target)
     bounds = _bounds(args.range)
     scenario = _scenario(args.file)
@@ -278,7 +265,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import DEFAULT_BENCHMARKS, Benchmark, build_report
 
-    cli = _cli()
     out = _html_out(args.out, "--out", force=args.force)
     scenario = _scenario(args.file)
     benchmarks = [
@@ -297,11 +283,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ registration
-def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
-    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper;
-    ``cli`` is the CLI module (its ``UsageError``, ``format_table``, ``_resolve``)."""
-    global _CLI
-    _CLI = cli
+def add_commands(add: Callable[[str, Callable, str], Any], cli_module: Any = None) -> None:
+    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper
+    (``cli_module`` is accepted for callers that still pass it; unused)."""
     sub = add("sweep", cmd_sweep, "Run a scenario over a grid of one or two parameters (one "
               "engine call per chunk of points); show system metrics per point.")
     sub.add_argument("file", metavar="FILE")
