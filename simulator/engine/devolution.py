@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Mapping, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
 from ..quantities import StrictModel

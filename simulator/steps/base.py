@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal, Mapping
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..quantities import StrictModel
 from ..state import FiscalState
