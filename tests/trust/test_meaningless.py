@@ -149,3 +149,17 @@ def test_plausible_population_growth_is_accepted():
                               "population_growth: -0.02}\n", check_data=False)
     assert scenario.projection.population_growth == -0.02
     assert CODES  # the helper dataset is importable alongside
+
+
+def test_the_budget_solver_says_which_options_have_no_meaning_here():
+    """status_quo devolves nothing: a minimum guarantee of capacity has no index to guarantee;
+    it is listed as not applicable (with the reason), not silently 'free'."""
+    from simulator import analysis
+    from simulator.scenario import load_scenario
+    from simulator.scenario.library import library_scenarios
+
+    result = analysis.best_for_budget(load_scenario(library_scenarios()["status_quo"]), 1000.0,
+                                      grid=11)
+    row = result.table.set_index("option").loc["Minimum guarantee (Swiss): target index"]
+    assert not row["feasible"] and np.isnan(row["cost_m"])
+    assert "needs a positive national average" in row["not_applicable"]
