@@ -257,12 +257,12 @@ def from_folder(folder: str | Path, north_sea: str = "geographic") -> Federation
 
     Raises:
         DataValidationError: a missing, non-numeric, duplicated or invalid
-            cell, naming the region, column and year.
+            cell, naming the region, column and year; or regions that do not
+            add up to the England and UK rows (:func:`check_totals`).
         ConfigurationError: an unknown ``north_sea`` option.
     """
     _check_north_sea(north_sea)
     folder = Path(folder).resolve()
-    check_totals(folder)
     regions = _regions(folder)
     codes = list(regions["code"])
     years, orders, cube = _revenue_cube(folder, codes)
@@ -275,10 +275,12 @@ def from_folder(folder: str | Path, north_sea: str = "geographic") -> Federation
         table = table[table["code"].isin(codes)]
         indicators.append(pd.DataFrame({"year": table["year"], "code": table["code"],
                                         "indicator": name, "value": table[column] * scale}))
-    return Federation.from_frames(
+    federation = Federation.from_frames(
         "uk_itl1", regions[["code", "name", "nation"]], revenue, population,
         indicators=pd.concat(indicators, ignore_index=True), units=_UNITS,
         currency="GBP", source=SOURCE, money_scale=1e6)
+    check_totals(folder)  # after the cell checks, which name a bad cell more precisely
+    return federation
 
 
 @lru_cache(maxsize=None)
