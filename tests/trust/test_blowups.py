@@ -129,3 +129,17 @@ def test_2024_0_and_2024_are_one_year_in_a_federation():
     fed = Federation.from_frames("t", regions, revenue, population)
     assert fed.years == ("2024", "2025")
     np.testing.assert_array_equal(fed.revenue[:, 0, :], [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_the_editor_shows_deep_nesting_as_a_problem_not_an_exception_box():
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
+    from app_helpers import frame_with, open_page
+
+    at = open_page("editor")
+    at.text_area(key="e_text").set_value("name: x\nsteps: " + "[" * 5000 + "]" * 5000 + "\n").run()
+    assert not at.exception
+    problems = frame_with(at, "Field")
+    assert problems["Line"].iloc[0] == 2
+    assert "nested more than 64 deep" in problems["Message"].iloc[0]

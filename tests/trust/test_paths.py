@@ -183,3 +183,28 @@ def test_cli_not_found_names_the_folders_looked_in(tmp_path):
     [problem] = error.value.problems
     assert (problem.line, problem.path) == (3, "baseline")
     assert "not found" in problem.message and str(LIBRARY) in problem.message
+
+
+# ------------------------------------------------------------------ the app itself
+@pytest.mark.parametrize("key", ["baseline", "extends"])
+def test_the_editor_shows_no_other_file_and_no_oracle(secret, key):
+    """Typed into the app's editor: a located problem, nothing of the file, and the same
+    answer as for a path that does not exist."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
+    from app_helpers import frame_with, open_page
+
+    shown = {}
+    for target in (secret, secret.with_name("nothing.yaml")):
+        at = open_page("editor")
+        at.text_area(key="e_text").set_value(
+            f"name: x\ndataset: uk_itl1\n{key}: {target}\n").run()
+        assert not at.exception
+        problems = frame_with(at, "Field")
+        everything = problems.to_string() + " ".join(e.value for e in at.error)
+        assert SECRET not in everything and "api_key" not in everything
+        row = problems[problems["Field"] == key].iloc[0]
+        assert row["Line"] == 3 and "not a file of the scenario library" in row["Message"]
+        shown[target.name] = row["Message"]
+    assert shown["secret.yaml"].replace("secret", "X") == shown["nothing.yaml"].replace("nothing", "X")
