@@ -210,6 +210,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if "regions" in scenario.outputs:
             print(f"\nResources per head, {label}")
             print(_region_table(rows, cur))
+            if not np.isfinite(rows["resources_index"].to_numpy(float)).all():
+                print("undefined: Index (avg=100): needs a positive average of resources "
+                      "per head (here at most 0, or rounding noise)")
         if "transfers" in scenario.outputs:
             print(f"\nTransfers by step, {label}")
             print(_transfer_table(rows, cur))
@@ -237,7 +240,8 @@ def _region_table(rows: pd.DataFrame, cur: str) -> str:
         ["Code", "Region", "Population (m)", f"Resources ({cur} per head)", "Index (avg=100)",
          f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
         [[r["code"], r["region"], f"{r['population'] / 1e6:,.2f}",
-          _money(r[f"resources_per_head_{c}"]), f"{r['resources_index']:.1f}",
+          _money(r[f"resources_per_head_{c}"]),
+          f"{r['resources_index']:.1f}" if np.isfinite(r["resources_index"]) else "undefined",
           _money(r[f"baseline_per_head_{c}"]), _money(r[f"change_per_head_{c}"], signed=True)]
          for _, r in rows.iterrows()])
 

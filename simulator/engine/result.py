@@ -81,7 +81,7 @@ class Result:
         columns.update({
             f"resources_{cur}_m": resources.ravel() / 1e6,
             f"resources_per_head_{cur}": per_head.ravel(),
-            "resources_index": (100 * per_head / average).ravel(),
+            "resources_index": _index(per_head, average).ravel(),
             f"baseline_per_head_{cur}": baseline_per_head.ravel(),
             f"change_per_head_{cur}": (per_head - baseline_per_head).ravel(),
         })
@@ -252,6 +252,15 @@ def _capacity_perturbation(inputs: EngineInputs, devolved: dict, tax: str | None
             rate = rates[name]
             base_bump[name] = bump / np.where(rate != 0, rate, 1.0)
     return revenue_bump, base_bump
+
+
+def _index(per_head: np.ndarray, average: np.ndarray) -> np.ndarray:
+    """100 x per head / average; NaN (undefined) where the average is not a positive
+    level (at most 0, or rounding noise: :data:`simulator.metrics.NOISE_FLOOR`)."""
+    average = np.broadcast_to(average, per_head.shape[:-1] + (1,))
+    level = metrics._meaningful_mean(average[..., 0], per_head)[..., None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(level, 100 * per_head / np.where(level, average, 1.0), np.nan)
 
 
 def run(federation: Federation, system: System, baseline: System | None = None) -> Result:

@@ -55,6 +55,9 @@ def test_the_command_line_says_undefined_and_why(tmp_path, capsys):
     gini_line = next(line for line in out.splitlines() if line.startswith("Gini of resources per head "))
     assert gini_line.split()[-1] == "undefined"
     assert "undefined: Gini of resources per head: needs a positive average" in out
+    region_line = next(line for line in out.splitlines() if line.startswith("A     Alpha"))
+    assert "undefined" in region_line and "nan" not in out
+    assert "undefined: Index (avg=100): needs a positive average" in out
 
 
 # ------------------------------------------------------------------ minimum guarantee
