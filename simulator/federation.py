@@ -337,6 +337,14 @@ def _pivot(frame: pd.DataFrame, key: str, keys: list[str], years: list[str],
         row = frame[dup].iloc[0]
         raise DataValidationError("duplicated row", region=row["code"], column=row[key],
                                   year=row["year"])
+    raw = frame["value"]
+    if raw.dtype == bool or raw.dtype.kind == "c" or (raw.dtype == object and raw.map(
+            lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating))).any()):
+        flag = raw.map(lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating)))
+        row = frame[flag.to_numpy(bool)].iloc[0]
+        raise DataValidationError(f"value {row['value']!r} is not a real number (true/false "
+                                  "and complex values are refused)", region=row["code"],
+                                  column=row[key], year=row["year"])
     numeric = pd.to_numeric(frame["value"], errors="coerce")
     not_numeric = numeric.isna() & frame["value"].notna()
     if not_numeric.any():

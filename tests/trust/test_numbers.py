@@ -9,6 +9,7 @@ where floats are expected stay valid.  The Python API refuses the same.
 from __future__ import annotations
 
 import dataclasses
+import re
 import math
 
 import numpy as np
@@ -172,3 +173,42 @@ def test_results_that_overflow_are_refused_not_shown_as_n_a(tmp_path, capsys):
     assert code == 1, out
     assert "not finite numbers" in err + out and "n/a" not in out
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("bad", [True, 1 + 0j])
+def test_frames_with_bool_or_complex_values_are_refused_with_their_cell(bad):
+    import pandas as pd
+
+    from simulator.federation import Federation
+
+    regions = pd.DataFrame({"code": ["A", "B"], "name": ["a", "b"], "nation": ["x", "x"]})
+    population = pd.DataFrame({"year": "2024", "code": ["A", "B"], "population": [1.0, 2.0]})
+    revenue = pd.DataFrame({"year": "2024", "code": ["A", "B"], "tax": "vat",
+                            "value": pd.Series([1.0, bad], dtype=object)})
+    with pytest.raises(DataValidationError, match="not a real number") as error:
+        Federation.from_frames("t", regions, revenue, population)
+    assert (error.value.region, error.value.column, error.value.year) == ("B", "vat", "2024")
+
+
+def test_the_shared_annotated_types_carry_unit_and_range():
+    from typing import Literal
+
+    from simulator.quantities import AmountPerHead, Rate, TotalAmount
+    from simulator.steps.base import Step
+
+    class _Typed(Step):
+        type: Literal["trust_typed_step"] = "trust_typed_step"
+        rate: Rate = 0.5
+        per_head: AmountPerHead = 0.0
+        total: TotalAmount = 0.0
+
+    try:
+        assert _Typed(rate=1, per_head=250, total=5e9).rate == 1.0
+        for field, value, shown in (("rate", 1.5, "less than or equal to 1"),
+                                    ("rate", "yes", "got 'yes' (text); allowed: 0 to 1 (rate"),
+                                    ("per_head", 2e8, "beyond the sane magnitude of money per head"),
+                                    ("total", float("inf"), "allowed: -1e+15 to 1e+15 (currency)")):
+            with pytest.raises(ValidationError, match=re.escape(shown)):
+                _Typed(**{field: value})
+    finally:
+        STEP_TYPES.pop("trust_typed_step", None)
