@@ -40,6 +40,7 @@ data: $(VENV)/.installed
 	$(BIN)/python scripts/build_needs_england_la.py
 	$(BIN)/python scripts/build_income_tax.py
 	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
+	$(BIN)/python scripts/data_manifest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info test-output

@@ -296,8 +296,11 @@ def baseline_system(scenario: Scenario):
     baseline = scenario.baseline
     if baseline is None:
         return None
-    if isinstance(baseline, str):
-        baseline = load_scenario(Path(baseline)).system()
+    if isinstance(baseline, str):  # parse_scenario resolves names; at most a library name here
+        from simulator.scenario.paths import PathPolicy
+
+        policy = PathPolicy.for_text("<app>", library_dir() or ROOT)
+        baseline = load_scenario(policy.resolve(baseline, None, "baseline")).system()
     return baseline.to_system(INLINE_NEED_INDEX["baseline"])
 
 

@@ -13,7 +13,13 @@
 
 FILE may also name a library scenario (``fiscalsim run status_quo``).
 Exit codes: 0 ok, 1 findings (an invalid scenario or one that cannot run),
-2 usage error (bad arguments, missing file, unwritable output).
+2 usage error (bad arguments, missing file, unwritable or existing output),
+130 interrupted (Ctrl-C).
+
+Output files (``--out``, ``--html``) are written whole or not at all (a temporary
+file in the same folder, then renamed); an existing file is replaced only with
+``--force``.  ``extends``/``baseline`` names are followed next to the file and in
+the scenario library only, unless ``--allow-outside-paths``.
 """
 
 from __future__ import annotations
@@ -27,44 +33,30 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .cli_support import (FINDINGS, INTERRUPTED, OK, OUTPUT_FORMATS, USAGE,  # noqa: F401
+                          UsageError, check_year_option, format_table, out_path,
+                          resolve_scenario_path, write_output)
 from .errors import SimulatorError
 from .scenario import ScenarioError, load_scenario, run_scenario, scenario_json_schema
 from .scenario.library import library_dir, library_scenarios
+from .scenario.paths import allow_outside_paths
 from .scenario.running import (describe_projection, headline_metrics, metric_label,
                                plan_projection)
 from .scenario.schema import Scenario
 
 __all__ = ["main"]
 
-OK, FINDINGS, USAGE = 0, 1, 2
-OUTPUT_FORMATS = (".csv", ".xlsx", ".json")
+#: Subcommands that write files (they take --force).
+WRITERS = ("run", "schema", "sweep", "report", "roadmap", "impact")
 
-
-class UsageError(Exception):
-    """Bad command-line use (exit code 2)."""
+# the names the subcommands used before they shared cli_support
+_resolve = resolve_scenario_path
+_out_path = out_path
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would print usage and exit 2
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
-
-
-# ------------------------------------------------------------------ tables
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-                 align: str | None = None) -> str:
-    """Plain-text table: a header, a rule, rows; ``align`` one of 'l'/'r' per column
-    (default: left for the first two columns, right for the rest)."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row]
-                                           for row in rows]
-    align = align or ("ll" + "r" * max(0, len(headers) - 2))[:len(headers)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        return "  ".join(cell.ljust(w) if a == "l" else cell.rjust(w)
-                         for cell, w, a in zip(row, widths, align)).rstrip()
-
-    return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)]
-                     + [line(row) for row in cells[1:]])
 
 
 def _money(value: float, signed: bool = False) -> str:
@@ -75,46 +67,51 @@ def _money(value: float, signed: bool = False) -> str:
 
 
 def _metric(key: str, value: float) -> str:
-    """A metric: money (keys ending ``_m``) in whole millions, others to 3 decimals."""
+    """A metric: money (keys ending ``_m``) in whole millions, others to 3 decimals;
+    ``undefined`` (explained by :func:`_undefined_notes`) where it has no value."""
     if not np.isfinite(value):
-        return "n/a"
+        return "undefined"
     return _money(value) if key.endswith("_m") else f"{value:,.3f}"
 
 
+def _undefined_notes(metrics: pd.DataFrame, cur: str) -> list[str]:
+    """One line per undefined metric saying why it has no value."""
+    from .metrics import UNDEFINED_REASONS
+
+    notes = []
+    for name, values in zip(metrics.index, metrics.to_numpy()):
+        if np.isfinite(np.asarray(values, float)).all():
+            continue
+        base = name.removesuffix("_before").removesuffix("_after")
+        reason = next((text for key, text in UNDEFINED_REASONS.items() if base.startswith(key)),
+                      "not defined for these values")
+        notes.append(f"undefined: {metric_label(name, cur)}: {reason}")
+    return notes
+
+
+def check_finite_results(result) -> None:
+    """Refuse results that are not finite numbers (an overflow), naming where."""
+    fed = result.federation
+    per_head = np.asarray(result.resources_per_head, float).reshape(len(fed.years), -1)
+    bad = ~np.isfinite(per_head)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = np.asarray(result.state.resources, float).sum(axis=-1)
+    if not bad.any() and not np.isfinite(totals).all():
+        raise SimulatorError(
+            "the results are not finite numbers: total resources overflow (regions' "
+            f"resources per head of up to {np.abs(per_head).max():.3g} {result.currency}); an "
+            "amount in the scenario or the data is too large for the arithmetic; nothing is "
+            "shown or written")
+    if bad.any():
+        y, r = np.argwhere(bad)[0]
+        raise SimulatorError(
+            f"the results are not finite numbers ({per_head[y, r]} resources per head in "
+            f"{fed.names[r]} ({fed.codes[r]}), {fed.years[y]}, and {int(bad.sum()) - 1} more): "
+            "an amount in the scenario or the data is too large for the arithmetic; nothing "
+            "is shown or written")
+
+
 # ------------------------------------------------------------------ inputs
-def _resolve(name: str) -> Path:
-    """A scenario path: the file itself, else a library scenario of that name."""
-    path = Path(name)
-    if path.is_file():
-        return path
-    if path.exists():
-        raise UsageError(f"{name}: is a directory, not a scenario file")
-    library = library_scenarios()
-    stem = path.name.removesuffix(".yaml").removesuffix(".yml")
-    if path.parent == Path(".") and stem in library:
-        return library[stem]
-    hint = ""
-    import difflib
-
-    close = difflib.get_close_matches(stem, list(library), n=1)
-    if close:
-        hint = f"; did you mean the library scenario {close[0]!r}?"
-    raise UsageError(f"{name}: file not found{hint}")
-
-
-def _out_path(out: str | None, formats: tuple[str, ...] = OUTPUT_FORMATS) -> Path | None:
-    """``--out``'s path, checked: a known format and an existing folder."""
-    if out is None:
-        return None
-    path = Path(out)
-    if path.suffix.lower() not in formats:
-        raise UsageError(f"--out {out}: unknown format {path.suffix or '(no extension)'!r}; "
-                         f"use one of {', '.join(formats)}")
-    if not path.parent.exists():
-        raise UsageError(f"--out {out}: folder {str(path.parent)!r} does not exist")
-    return path
-
-
 def _projection_note(scenario: Scenario, year: str | None) -> str | None:
     """What a scenario's projection does in this run, or None if it has none."""
     if scenario.projection is None:
@@ -200,9 +197,11 @@ def _describe(scenario: Scenario) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     path = _resolve(args.file)
-    out = _out_path(args.out)
+    out = _out_path(args.out, force=args.force)
     scenario = load_scenario(path)
+    check_year_option(scenario, args.year)
     result = run_scenario(scenario, year=args.year)
+    check_finite_results(result)
     regions = result.by_region()
     metrics = headline_metrics(result)
     cur = result.currency
@@ -228,6 +227,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if "regions" in scenario.outputs:
             print(f"\nResources per head, {label}")
             print(_region_table(rows, cur))
+            if not np.isfinite(rows["resources_index"].to_numpy(float)).all():
+                print("undefined: Index (avg=100): needs a positive average of resources "
+                      "per head (here at most 0, or rounding noise)")
         if "transfers" in scenario.outputs:
             print(f"\nTransfers by step, {label}")
             print(_transfer_table(rows, cur))
@@ -241,9 +243,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                            [[metric_label(name, cur)] + [_metric(name, v) for v in values]
                             for name, values in zip(metrics.index, metrics.to_numpy())],
                            "l" + "r" * len(metrics.columns)))
+        for note in _undefined_notes(metrics, cur):
+            print(note)
     _print_income_tax_incidence(scenario, result.federation.codes)
     if out is not None:
-        _write(out, scenario, regions, metrics, result.federation)
+        _write(out, scenario, regions, metrics, result.federation, force=args.force)
         print(f"\nwrote {out}")
     return OK
 
@@ -290,7 +294,8 @@ def _region_table(rows: pd.DataFrame, cur: str) -> str:
         ["Code", "Region", "Population (m)", f"Resources ({cur} per head)", "Index (avg=100)",
          f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
         [[r["code"], r["region"], f"{r['population'] / 1e6:,.2f}",
-          _money(r[f"resources_per_head_{c}"]), f"{r['resources_index']:.1f}",
+          _money(r[f"resources_per_head_{c}"]),
+          f"{r['resources_index']:.1f}" if np.isfinite(r["resources_index"]) else "undefined",
           _money(r[f"baseline_per_head_{c}"]), _money(r[f"change_per_head_{c}"], signed=True)]
          for _, r in rows.iterrows()])
 
@@ -304,20 +309,20 @@ def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
 
 
 def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame,
-           federation=None) -> None:
+           federation=None, *, force: bool = False) -> None:
     from .provenance import output_provenance, with_provenance_columns, write_scenario_sidecar
 
     table = metrics.reset_index().rename(columns={"index": "metric"})
     table.columns = [str(c) for c in table.columns]
     meta = output_provenance(scenario, federation if federation is not None
                              else scenario.load_federation())
-    try:
+
+    def write(target: Path) -> None:
         if out.suffix.lower() == ".csv":  # version and edition per row, scenario beside it
             with_provenance_columns(regions.assign(scenario=scenario.name), meta).to_csv(
-                out, index=False)
-            write_scenario_sidecar(out, meta)
+                target, index=False)
         elif out.suffix.lower() == ".xlsx":
-            with pd.ExcelWriter(out) as writer:
+            with pd.ExcelWriter(target) as writer:
                 regions.to_excel(writer, sheet_name="regions", index=False)
                 table.to_excel(writer, sheet_name="summary", index=False)
                 pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(
@@ -328,9 +333,11 @@ def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.Dat
                        "provenance": meta,
                        "regions": json.loads(regions.to_json(orient="records")),
                        "summary": json.loads(table.to_json(orient="records"))}
-            out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--out {out}: cannot write: {error.strerror}") from None
+            target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+    write_output(out, write, force=force)
+    if out.suffix.lower() == ".csv":
+        write_scenario_sidecar(out, meta)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -343,6 +350,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
+    for scenario in scenarios:
+        check_year_option(scenario, args.year)
     base = scenarios[0]
     projecting = args.year is None and any(s.projection is not None for s in scenarios)
     for scenario, path in zip(scenarios[1:], paths[1:]):
@@ -353,6 +362,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise SimulatorError(f"cannot compare {path} with {paths[0]}: different years "
                                  f"({scenario.year} vs {base.year}); choose one with --year")
     results = [run_scenario(s, year=args.year) for s in scenarios]
+    for result in results:
+        check_finite_results(result)
     for result, path in zip(results[1:], paths[1:]):
         if result.federation.years != results[0].federation.years:
             raise SimulatorError(
@@ -398,6 +409,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     rows = [[metric_label(metric, cur)] + [_metric(metric, t.loc[metric].iloc[-1]) if metric in t.index else "n/a"
                         for t in tables] for metric in metrics]
     print(format_table(["Metric"] + names, rows, "l" + "r" * len(names)))
+    notes = dict.fromkeys(note for table in tables for note in _undefined_notes(
+        table.iloc[:, -1:], cur))
+    for note in notes:
+        print(note)
     return OK
 
 
@@ -456,10 +471,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return OK
-    try:
-        Path(args.out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--out {args.out}: cannot write: {error.strerror}") from None
+    out = _out_path(args.out, None, force=args.force)
+    write_output(out, lambda target: target.write_text(text, encoding="utf-8"), force=args.force)
     print(f"wrote {args.out}")
     return OK
 
@@ -507,6 +520,13 @@ def _parser() -> argparse.ArgumentParser:
     def add(name: str, handler: Callable, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(handler=handler)
+        if name != "schema":
+            sub.add_argument("--allow-outside-paths", action="store_true",
+                             help="follow extends/baseline names outside the scenario's folder "
+                             "and the scenario library (default: refuse them)")
+        if name in WRITERS:
+            sub.add_argument("--force", action="store_true",
+                             help="replace an existing output file (default: refuse)")
         return sub
 
     sub = add("validate", cmd_validate, "Check scenario files; list every problem with its line.")
@@ -546,7 +566,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return USAGE
-        return args.handler(args)
+        with allow_outside_paths(bool(getattr(args, "allow_outside_paths", False))):
+            return args.handler(args)
     except UsageError as error:
         print(f"fiscalsim: error: {error}", file=sys.stderr)
         return USAGE
@@ -560,7 +581,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
     except KeyboardInterrupt:
-        return 130
+        print("\nfiscalsim: interrupted; nothing written (an existing output file is unchanged)",
+              file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:  # output piped into `head`
         return OK
 

@@ -37,10 +37,44 @@ def year_labels(years: str | Iterable[str]) -> list:
             year=str(years)) from None
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, dtype=float)  # own copy
+def _frozen(array: np.ndarray, column: str | None = None) -> np.ndarray:
+    """A read-only float copy; true/false, complex, or text data are refused (numpy
+    would turn True into 1.0 and drop an imaginary part)."""
+    raw = np.asarray(array)
+    kind = raw.dtype.kind
+    if kind == "O":
+        flat = raw.ravel()
+        kinds = {type(v) for v in flat[:1_000_000]}
+        if any(issubclass(t, (bool, np.bool_)) for t in kinds):
+            kind = "b"
+        elif any(issubclass(t, (complex, np.complexfloating)) for t in kinds):
+            kind = "c"
+    what = {"b": "true/false values", "c": "complex numbers", "U": "text", "S": "bytes",
+            "M": "dates", "m": "time spans"}.get(kind)
+    if what is not None:
+        raise DataValidationError(f"values must be real numbers, not {what} "
+                                  f"(dtype {raw.dtype})", column=column)
+    try:
+        array = np.array(raw, dtype=float)  # own copy
+    except (TypeError, ValueError) as error:
+        raise DataValidationError(f"values must be real numbers: {error}", column=column) from None
     array.setflags(write=False)
     return array
+
+
+def year_label(year: object) -> str:
+    """A year label as text: ``2024``, ``2024.0`` and ``'2024'`` are all ``'2024'``
+    (a spreadsheet or CSV reader may give a year as a float); other text is kept."""
+    if isinstance(year, (bool, np.bool_)):
+        raise DataValidationError("a year must be a label such as '2024-25', not true/false",
+                                  year=str(year))
+    if isinstance(year, (float, np.floating)) and float(year).is_integer():
+        return str(int(year))
+    text = str(year).strip()
+    head, dot, tail = text.partition(".")
+    if dot and head.isdigit() and tail.strip("0") == "":
+        return head
+    return text
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,12 +114,13 @@ class Federation:
     def __post_init__(self) -> None:
         for attribute in ("codes", "names", "nations", "years", "taxes"):
             object.__setattr__(self, attribute, tuple(str(v) for v in getattr(self, attribute)))
-        object.__setattr__(self, "population", _frozen(self.population))
-        object.__setattr__(self, "revenue", _frozen(self.revenue))
+        object.__setattr__(self, "years", tuple(year_label(y) for y in self.years))
+        object.__setattr__(self, "population", _frozen(self.population, "population"))
+        object.__setattr__(self, "revenue", _frozen(self.revenue, "revenue"))
         object.__setattr__(self, "tax_base", MappingProxyType(
-            {str(k): _frozen(v) for k, v in self.tax_base.items()}))
+            {str(k): _frozen(v, f"tax_base[{k}]") for k, v in self.tax_base.items()}))
         object.__setattr__(self, "indicators", MappingProxyType(
-            {str(k): _frozen(v) for k, v in self.indicators.items()}))
+            {str(k): _frozen(v, str(k)) for k, v in self.indicators.items()}))
         object.__setattr__(self, "units", MappingProxyType(dict(self.units)))
         self._validate()
 
@@ -186,7 +221,8 @@ class Federation:
         if len(dup):
             raise DataValidationError("region codes must be unique; duplicated",
                                       region=str(dup.iloc[0]), column="code")
-        years = sorted({str(y) for y in population["year"]} | {str(y) for y in revenue["year"]})
+        years = sorted({year_label(y) for y in pd.unique(population["year"])}
+                       | {year_label(y) for y in pd.unique(revenue["year"])})
         taxes = list(dict.fromkeys(str(t) for t in revenue["tax"]))
         pop = _pivot(population.rename(columns={"population": "value"}).assign(key="population"),
                      "key", ["population"], years, codes)[:, 0, :]
@@ -289,7 +325,8 @@ class Federation:
 def _pivot(frame: pd.DataFrame, key: str, keys: list[str], years: list[str],
            codes: list[str], allow_missing: bool = False) -> np.ndarray:
     """Long frame -> array ``(years, keys, regions)``; names the first hole."""
-    frame = frame.assign(year=frame["year"].astype(str), code=frame["code"].astype(str),
+    labels = {y: year_label(y) for y in pd.unique(frame["year"])}  # per distinct year
+    frame = frame.assign(year=frame["year"].map(labels), code=frame["code"].astype(str),
                          **{key: frame[key].astype(str)})
     unknown = sorted(set(frame["code"]) - set(codes))
     if unknown:
@@ -300,6 +337,14 @@ def _pivot(frame: pd.DataFrame, key: str, keys: list[str], years: list[str],
         row = frame[dup].iloc[0]
         raise DataValidationError("duplicated row", region=row["code"], column=row[key],
                                   year=row["year"])
+    raw = frame["value"]
+    if raw.dtype == bool or raw.dtype.kind == "c" or (raw.dtype == object and raw.map(
+            lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating))).any()):
+        flag = raw.map(lambda v: isinstance(v, (bool, np.bool_, complex, np.complexfloating)))
+        row = frame[flag.to_numpy(bool)].iloc[0]
+        raise DataValidationError(f"value {row['value']!r} is not a real number (true/false "
+                                  "and complex values are refused)", region=row["code"],
+                                  column=row[key], year=row["year"])
     numeric = pd.to_numeric(frame["value"], errors="coerce")
     not_numeric = numeric.isna() & frame["value"].notna()
     if not_numeric.any():

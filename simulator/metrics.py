@@ -12,7 +12,27 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["weighted_mean", "gini", "theil", "coefficient_of_variation", "max_min_ratio",
-           "gap_below", "share_of_gap_closed"]
+           "gap_below", "share_of_gap_closed", "UNDEFINED_REASONS", "NOISE_FLOOR"]
+
+#: A weighted mean at most this (in the values' unit: a millionth of a currency unit per
+#: head), or at most 1e-9 of the largest absolute value, is rounding noise, not a level:
+#: ratio measures of such values (Gini, Theil, CV) are undefined (NaN), not a number.
+NOISE_FLOOR = 1e-6
+
+#: Why a metric can be undefined (shown beside an undefined value).
+UNDEFINED_REASONS = {
+    "gini": "needs a positive average (resources averaging ~0 or less have no Gini)",
+    "theil": "needs every region's value above 0 and a positive average",
+    "cv": "needs a positive average",
+    "max_min_ratio": "needs the lowest region above 0",
+    "share_of_gap_closed": "there was no gap below the average to close",
+}
+
+
+def _meaningful_mean(mean: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where ``mean`` is a positive level rather than zero or rounding noise."""
+    scale = np.abs(values).max(axis=-1) if values.shape[-1] else np.zeros(mean.shape)
+    return mean > np.maximum(NOISE_FLOOR, 1e-9 * scale)
 
 
 def _arrays(values, weights) -> tuple[np.ndarray, np.ndarray]:
@@ -35,7 +55,8 @@ def gini(values, weights=None) -> np.ndarray:
 
     with regions sorted by x, f_i = w_i / W their population share and L_i
     the cumulative share of the total (the Lorenz curve); exact for regions
-    as point masses.  NaN where the total is not positive.
+    as point masses.  NaN where the mean is not positive or is rounding noise
+    (:data:`NOISE_FLOOR`).
     """
     values, weights = _arrays(values, weights)
     order = np.argsort(values, axis=-1, kind="stable")
@@ -48,7 +69,8 @@ def gini(values, weights=None) -> np.ndarray:
         lorenz = np.cumsum(shares, axis=-1)
         population_share = w / w.sum(axis=-1, keepdims=True)
         result = 1.0 - (population_share * (2.0 * lorenz - shares)).sum(axis=-1)
-    return np.where(total[..., 0] > 0, result, np.nan)
+    mean = total[..., 0] / weights.sum(axis=-1)
+    return np.where(_meaningful_mean(mean, values) & np.isfinite(mean), result, np.nan)
 
 
 def theil(values, weights=None) -> np.ndarray:
@@ -62,16 +84,18 @@ def theil(values, weights=None) -> np.ndarray:
         ratio = values / mean
         terms = np.where(ratio > 0, ratio * np.log(np.where(ratio > 0, ratio, 1.0)), 0.0)
         result = (weights * terms).sum(axis=-1) / weights.sum(axis=-1)
-    return np.where((values > 0).all(axis=-1) & (mean[..., 0] > 0), result, np.nan)
+    return np.where((values > 0).all(axis=-1) & _meaningful_mean(mean[..., 0], values),
+                    result, np.nan)
 
 
 def coefficient_of_variation(values, weights=None) -> np.ndarray:
-    """Population-weighted standard deviation over the mean (NaN if mean <= 0)."""
+    """Population-weighted standard deviation over the mean (NaN if the mean is not
+    positive or is rounding noise, :data:`NOISE_FLOOR`)."""
     values, weights = _arrays(values, weights)
     mean = weighted_mean(values, weights)
     variance = weighted_mean((values - mean[..., None]) ** 2, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(mean > 0, np.sqrt(variance) / mean, np.nan)
+        return np.where(_meaningful_mean(mean, values), np.sqrt(variance) / mean, np.nan)
 
 
 def max_min_ratio(values, weights=None) -> np.ndarray:

@@ -91,7 +91,7 @@ def test_run_year_option(capsys):
     code, out, _ = run_cli(capsys, "run", "status_quo", "--year", "2023-24")
     assert code == 0 and "Resources per head, 2023-24" in out
     code, _, err = run_cli(capsys, "run", "status_quo", "--year", "1850-51")
-    assert code == 1 and "1850-51" in err and "Traceback" not in err
+    assert code == 2 and "1850-51" in err  # a bad --year is a usage error and "Traceback" not in err
 
 
 def test_run_shows_a_projection_and_says_which_years_are_projected(capsys, tmp_path):

@@ -6,7 +6,9 @@
 
 Registered by :func:`simulator.cli._parser` through :func:`add_commands`;
 errors follow the CLI's exit codes (2 for bad arguments, 1 for findings such
-as a target that cannot be met).
+as a target that cannot be met).  What the subcommands share with the others
+(usage error, tables, paths, safe writes) comes from :mod:`simulator.cli_support`,
+so this module never imports :mod:`simulator.cli`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Callable, TextIO
 
 import numpy as np
 
+from .. import cli_support as cli
 from ..errors import ConfigurationError
 
 __all__ = ["add_commands", "cmd_sweep", "cmd_solve", "cmd_report", "progress_bar"]
@@ -26,21 +29,8 @@ __all__ = ["add_commands", "cmd_sweep", "cmd_solve", "cmd_report", "progress_bar
 SWEEP_OUTPUTS = (".csv", ".json", ".xlsx")
 
 
-#: The running CLI module (``simulator.cli``, or ``__main__`` under ``python -m``), set by
-#: :func:`add_commands`, so usage errors are the class its ``main`` catches.
-_CLI: Any = None
-
-
-def _cli():
-    if _CLI is None:
-        from .. import cli
-
-        return cli
-    return _CLI
-
-
 def _usage(message: str) -> Exception:
-    return _cli().UsageError(message)
+    return cli.UsageError(message)
 
 
 def progress_bar(total: int, stream: TextIO | None = None, width: int = 30,
@@ -64,15 +54,13 @@ def progress_bar(total: int, stream: TextIO | None = None, width: int = 30,
 def _scenario(name: str):
     from ..scenario import load_scenario
 
-    cli = _cli()
-    return load_scenario(cli._resolve(name))
+    return load_scenario(cli.resolve_scenario_path(name))
 
 
 # ------------------------------------------------------------------ sweep
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import METRICS, grid_values, parse_parameter, sweep
 
-    cli = _cli()
     scenario = _scenario(args.file)
     grids: dict[str, np.ndarray] = {}
     system = scenario.to_system()
@@ -90,8 +78,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _usage("give one or two --param options")
     if args.metric not in METRICS:
         raise _usage(f"--metric {args.metric}: known metrics: {', '.join(METRICS)}")
-    out = _cli()._out_path(args.out, SWEEP_OUTPUTS)
-    html = _html_out(args.html, "--html")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise _usage(f"--chunk-size {args.chunk_size}: give a number of points of at least 1")
+    cli.check_year_option(scenario, args.year)
+    from .sweep import MAX_SWEEP_POINTS, sweep_memory_bytes
+
+    points = int(np.prod([len(g) for g in grids.values()], dtype=float))
+    if points > MAX_SWEEP_POINTS:
+        fed_shape = _scenario_shape(scenario, args.year)
+        raise _usage(f"--param: a sweep of {points:,} points is too large (its results alone "
+                     f"would take {sweep_memory_bytes(points, *fed_shape, len(grids)) / 1e9:,.1f}"
+                     f" GB); the limit is {MAX_SWEEP_POINTS:,} points")
+    out = cli.out_path(args.out, SWEEP_OUTPUTS, force=args.force)
+    html = _html_out(args.html, "--html", force=args.force)
     points = int(np.prod([len(g) for g in grids.values()]))
     show = args.progress if args.progress is not None else sys.stderr.isatty() and points >= 10_000
     progress = progress_bar(points) if show else None
@@ -138,48 +137,55 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           + ", ".join(f"{p} = {best[p]:.6g}" for p in grids) + f" ({year})")
     if out is not None:
         table = result.by_region() if args.by_region else result.points()
-        _write_table(table, out, scenario, fed)
+        _write_table(table, out, scenario, fed, force=args.force)
         print(f"wrote {out}")
     if html is not None:
         fig = result.figure(args.metric, year)
-        try:
-            fig.write_html(str(html), include_plotlyjs=True, full_html=True)
-        except OSError as error:
-            raise _usage(f"--html {html}: cannot write: {error.strerror}") from None
+        cli.write_output(html, lambda target: fig.write_html(str(target), include_plotlyjs=True,
+                                                              full_html=True),
+                         force=args.force, option="--html")
         print(f"wrote {html}")
     return cli.OK
 
 
-def _html_out(out: str | None, option: str) -> Path | None:
+def _scenario_shape(scenario, year: str | None) -> tuple[int, int]:
+    """(years, regions) a scenario runs on."""
+    from ..scenario import scenario_federation
+
+    fed = scenario_federation(scenario, year)
+    return len(fed.years), fed.n_regions
+
+
+def _html_out(out: str | None, option: str, *, force: bool = False) -> Path | None:
     if out is None:
         return None
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
         raise _usage(f"{option} {out}: the file must end in .html")
-    if not path.parent.exists():
-        raise _usage(f"{option} {out}: folder {str(path.parent)!r} does not exist")
-    return path
+    return cli.out_path(out, (".html", ".htm"), force=force, option=option)
 
 
-def _write_table(table, out: Path, scenario=None, federation=None) -> None:
+def _write_table(table, out: Path, scenario=None, federation=None, *, force: bool = False) -> None:
     meta = None
     if scenario is not None and federation is not None:
-        from ..provenance import (output_provenance, with_provenance_columns,
-                                  write_scenario_sidecar)
+        from ..provenance import output_provenance, with_provenance_columns
 
         meta = output_provenance(scenario, federation)
         table = with_provenance_columns(table, meta)
-    try:
-        if meta is not None:
-            write_scenario_sidecar(out, meta)
+
+    def write(target: Path) -> None:
         if out.suffix.lower() == ".csv":
-            table.to_csv(out, index=False)
+            table.to_csv(target, index=False)
         elif out.suffix.lower() == ".xlsx":
-            table.to_excel(out, index=False)
+            table.to_excel(target, index=False)
         else:
-            table.to_json(out, orient="records", indent=1, double_precision=15)
-    except OSError as error:
-        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+            table.to_json(target, orient="records", indent=1, double_precision=15)
+
+    cli.write_output(out, write, force=force)
+    if meta is not None and out.suffix.lower() == ".csv":
+        from ..provenance import write_scenario_sidecar
+
+        write_scenario_sidecar(out, meta)
 
 
 # ------------------------------------------------------------------ solve
@@ -219,10 +225,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from .solve import best_for_budget, solve_min_share, solve_self_financing
     from .sweep import parse_parameter
 
-    cli = _cli()
     kind, value = _target(args.target)
     bounds = _bounds(args.range)
     scenario = _scenario(args.file)
+    cli.check_year_option(scenario, args.year)
     system = scenario.to_system()
     for path in args.parameter or []:
         try:
@@ -270,8 +276,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import DEFAULT_BENCHMARKS, Benchmark, build_report
 
-    cli = _cli()
-    out = _html_out(args.out, "--out")
+    out = _html_out(args.out, "--out", force=args.force)
     scenario = _scenario(args.file)
     # the scenario's benchmarks (or the defaults), with a flag given replacing the
     # default of the same measure or adding to the scenario's
@@ -289,10 +294,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.years is not None and "year" in str(error):
             raise _usage(f"--years {args.years}: {error}") from None
         raise
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise _usage(f"--out {out}: cannot write: {error.strerror}") from None
+    cli.write_output(out, lambda target: target.write_text(text, encoding="utf-8"),
+                     force=args.force)
     print(f"wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB, self-contained)")
     return cli.OK
 
@@ -303,7 +306,6 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     from ..scenario import dump_scenario
     from ..scenario.roadmap import run_roadmap, solve_roadmap
 
-    cli = _cli()
     scenario = _scenario(args.file)
     if args.within is not None:
         if not 0.0 <= args.within < 1.0:
@@ -325,13 +327,10 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
         print("in full from " + (solution.years[full] if full is not None else
                                  "no year of the run"))
         if args.out is not None:
-            from pathlib import Path
-
             text = dump_scenario(solution.roadmap_scenario())
-            try:
-                Path(args.out).write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise _usage(f"--out {args.out}: cannot write: {error.strerror}") from None
+            out = cli.out_path(args.out, (".yaml", ".yml"), force=args.force)
+            cli.write_output(out, lambda target: target.write_text(text, encoding="utf-8"),
+                             force=args.force)
             print(f"wrote {args.out}")
         return cli.OK
     if scenario.roadmap is None:
@@ -358,11 +357,9 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ registration
-def add_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
-    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper;
-    ``cli`` is the CLI module (its ``UsageError``, ``format_table``, ``_resolve``)."""
-    global _CLI
-    _CLI = cli
+def add_commands(add: Callable[[str, Callable, str], Any], cli_module: Any = None) -> None:
+    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper
+    (``cli_module`` is accepted for callers that still pass it; unused)."""
     sub = add("sweep", cmd_sweep, "Run a scenario over a grid of one or two parameters (one "
               "engine call per chunk of points); show system metrics per point.")
     sub.add_argument("file", metavar="FILE")

@@ -17,15 +17,12 @@ import numpy as np
 
 __all__ = ["add_policy_commands", "cmd_taxes", "cmd_impact", "suitability_rows"]
 
-_CLI: Any = None
-
-
 def _cli():
-    if _CLI is None:
-        from .. import cli
+    """The helpers the commands share (exit codes, tables, safe writes): one home,
+    :mod:`simulator.cli_support`, so this module never imports the CLI back."""
+    from .. import cli_support
 
-        return cli
-    return _CLI
+    return cli_support
 
 
 def _pairs(items: list[str] | None, option: str) -> dict[str, float]:
@@ -124,7 +121,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     if (args.tax is None) == (args.function is None):
         raise cli.UsageError("give either --tax TAX --yield-change PCT or --function F "
                              "--amount M (see --list-functions)")
-    out = cli._out_path(args.out, (".csv", ".json"))
+    out = cli.out_path(args.out, (".csv", ".json"), force=args.force)
     fed = load_federation("uk_itl1")
     if args.tax is not None:
         if args.yield_change is None:
@@ -152,21 +149,20 @@ def cmd_impact(args: argparse.Namespace) -> int:
           f"head; + the region gains, - it loses; {result.gdhi_note}")
     if out is not None:
         frame = result.frame.assign(policy=result.title, year=result.year)
-        try:
+        def write(target):
             if out.suffix.lower() == ".csv":
-                frame.to_csv(out, index=False)
+                frame.to_csv(target, index=False)
             else:
-                frame.to_json(out, orient="records", indent=2)
-        except OSError as error:
-            raise cli.UsageError(f"--out {out}: cannot write: {error.strerror}") from None
+                frame.to_json(target, orient="records", indent=2)
+
+        cli.write_output(out, write, force=args.force)
         print(f"wrote {out}")
     return cli.OK
 
 
 def add_policy_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
-    """Register ``taxes`` and ``impact`` with the CLI's ``add`` helper."""
-    global _CLI
-    _CLI = cli
+    """Register ``taxes`` and ``impact`` with the CLI's ``add`` helper (``cli`` is
+    accepted for callers that still pass it; unused)."""
     sub = add("taxes", cmd_taxes, "Which taxes suit devolution: every tax family scored on "
               "yield, dispersion, volatility, co-movement, cost of equalising, marginal rate, "
               "mobility and existing devolution, ranked with weights.")

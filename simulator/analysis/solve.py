@@ -390,13 +390,23 @@ def best_for_budget(scenario: Scenario, budget: float, options: Sequence[Option 
             base = evaluator.baseline
             reference = float(np.mean(getattr(metrics, _METRIC_FUNCTIONS[metric])(
                 base.resources / base.population, base.population)))
-        found = _best_on_option(evaluator, option, limit, metric, grid, xtol)
+        try:
+            found = _best_on_option(evaluator, option, limit, metric, grid, xtol)
+        except ConfigurationError as error:  # an option that has no meaning here (e.g. a
+            # minimum guarantee of capacity when nothing is devolved): not a candidate
+            found = {"value": np.nan, "cost_m": np.nan, metric: np.nan, "feasible": False,
+                     "not_applicable": str(error)}
         rows.append({"option": option.name, "parameter": option.parameter, **found})
         if found["feasible"] and (best is None or found[metric] < best[1][metric]):
             best = (option, found)
     cur = evaluator.federation.currency
     table = pd.DataFrame(rows)
     target = f"lowest {metric} at a cost to the centre of at most {cur} {budget:,.0f} m a year"
+    if best is None and table["cost_m"].isna().all():
+        return SolveResult(target=target, parameter=None, value=None, achieved=None,
+                           feasible=False, reason="cannot be met: no option applies to this "
+                           f"scenario ({'; '.join(table['not_applicable'].dropna())})",
+                           table=table, details={"baseline": reference})
     if best is None:
         cheapest = table.loc[table["cost_m"].idxmin()]
         reason = (f"cannot be met: no option stays within {cur} {budget:,.0f} m a year; the "

@@ -71,6 +71,27 @@ METRICS: dict[str, str] = {
 _MONEY = ("cost_to_centre", "paid_by_centre", "horizontal_flows")
 #: Elements of engine arrays per chunk (bounds memory: ~32 MB per array).
 CHUNK_ELEMENTS = 4_000_000
+#: Most points a sweep runs: every point's outputs are kept in memory (resources per
+#: head by year and region plus nine metrics by year), so 10^8 points would need tens
+#: of GB.  Larger grids are refused, stating the size, before anything is allocated.
+MAX_SWEEP_POINTS = 2_000_000
+
+
+def sweep_memory_bytes(points: int, years: int, regions: int, parameters: int = 1) -> int:
+    """Bytes a sweep's results take: per point, 8-byte floats for resources per head
+    ``(years, regions)``, nine metrics per year and the parameter values."""
+    return 8 * points * (years * (regions + 9) + parameters)
+
+
+def _refuse_size(points: int, years: int | None = None, regions: int | None = None) -> None:
+    if points <= MAX_SWEEP_POINTS:
+        return
+    size = ""
+    if years is not None and regions is not None:
+        size = (f" (its results alone would take {sweep_memory_bytes(points, years, regions) / 1e9:,.1f}"
+                f" GB: {years} year(s) x {regions} regions per point)")
+    raise ConfigurationError(f"a sweep of {points:,} points is too large{size}; the limit is "
+                             f"{MAX_SWEEP_POINTS:,} points; use a coarser grid or several sweeps")
 
 _STEP_PATH = re.compile(r"^steps\[(-?\d+)\]((?:\.[A-Za-z_]\w*)+)$")
 _SHARE_PATH = re.compile(r"^devolution\.([A-Za-z_]\w*)\.share$")
@@ -531,9 +552,12 @@ def grid_values(spec: str | Sequence[float] | np.ndarray) -> np.ndarray:
                 start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
                 if count < 1:
                     raise ConfigurationError(f"{spec!r}: the count must be at least 1")
+                _refuse_size(count)
                 values = np.linspace(start, stop, count)
             else:
                 values = np.array([float(v) for v in text.split(",") if v.strip()])
+        except ConfigurationError:
+            raise
         except ValueError:
             raise ConfigurationError(f"{spec!r} is not a grid; use START:STOP:COUNT (e.g. "
                                      "0:1:101) or a comma list (0.5,0.75,1)") from None
@@ -693,6 +717,7 @@ def sweep(scenario: Scenario, parameters: Mapping[str, Any], *, year: str | list
         raise ConfigurationError(f"a sweep varies one or two parameters (got {len(parameters)})")
     evaluator = Evaluator(scenario, list(parameters), year)
     axes = tuple(grid_values(v) for v in parameters.values())
+    _refuse_size(int(np.prod([len(a) for a in axes], dtype=float)), *evaluator.shape)
     for parameter, axis in zip(evaluator.parameters, axes):
         parameter.check(axis)
     mesh = np.meshgrid(*axes, indexing="ij")

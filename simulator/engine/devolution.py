@@ -30,17 +30,18 @@ from __future__ import annotations
 from typing import Mapping, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import ConfigurationError
 from ..income_tax.spec import Elasticity, ScheduleChoice, check_schedule_name
+from ..quantities import StrictModel
 from ..state import LazyMapping, broadcast_shape
 from ..steps._numerics import blockwise
 
 __all__ = ["TaxDevolution", "devolved_revenue", "devolved_capacity_by_tax", "devolve"]
 
 
-class TaxDevolution(BaseModel):
+class TaxDevolution(StrictModel):
     """How one tax family is assigned to the regions."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

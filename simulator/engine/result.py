@@ -119,7 +119,7 @@ class Result:
         columns.update({
             f"resources_{cur}_m": resources.ravel() / 1e6,
             f"resources_per_head_{cur}": per_head.ravel(),
-            "resources_index": (100 * per_head / average).ravel(),
+            "resources_index": _index(per_head, average).ravel(),
             f"baseline_per_head_{cur}": baseline_per_head.ravel(),
             f"change_per_head_{cur}": (per_head - baseline_per_head).ravel(),
         })
@@ -305,6 +305,15 @@ def _capacity_perturbation(inputs: EngineInputs, devolved: dict, tax: str | None
     return revenue_bump, base_bump
 
 
+def _index(per_head: np.ndarray, average: np.ndarray) -> np.ndarray:
+    """100 x per head / average; NaN (undefined) where the average is not a positive
+    level (at most 0, or rounding noise: :data:`simulator.metrics.NOISE_FLOOR`)."""
+    average = np.broadcast_to(average, per_head.shape[:-1] + (1,))
+    level = metrics._meaningful_mean(average[..., 0], per_head)[..., None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(level, 100 * per_head / np.where(level, average, 1.0), np.nan)
+
+
 def run(federation: Federation, system: System, baseline: System | None = None) -> Result:
     """Run ``system`` on ``federation``; compare with ``baseline``.
 
@@ -313,6 +322,13 @@ def run(federation: Federation, system: System, baseline: System | None = None) 
     ``state.baseline_resources`` (what ``change_limits`` and ``no_worse_off``
     protect).
     """
+    from ..quantities import block_grant_unit_problem
+
+    for each in (system, baseline):
+        problem = block_grant_unit_problem(each.block_grant if each else None,
+                                           dict(federation.units))
+        if problem:
+            raise ConfigurationError(problem)
     inputs = EngineInputs.from_federation(federation)
     if baseline is None:
         baseline = System(block_grant=system.block_grant, need_index=system.need_index)

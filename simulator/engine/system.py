@@ -116,7 +116,13 @@ def initial_state(inputs: EngineInputs, system: System,
     else:
         need = np.asarray(indicator_values(inputs, system.need_index, default=1.0), dtype=float)
         need = broadcast_readonly(need, broadcast_shape(need.shape, population.shape))
-        need = need * population_total / (need * population).sum(-1, keepdims=True)
+        weighted = (need * population).sum(-1, keepdims=True)
+        if (need < 0).any() or not (weighted > 0).all():
+            raise ConfigurationError(
+                f"need index {system.need_index!r} must be >= 0 for every region with a "
+                "positive population-weighted total (it is rescaled to a mean of 1); it has "
+                + ("negative values" if (need < 0).any() else "a total of 0"))
+        need = need * population_total / weighted
         need = broadcast_readonly(need, broadcast_shape(shape, need.shape))
     baseline = grant if baseline_resources is None else np.asarray(baseline_resources, float)
     try:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from ..errors import ConfigurationError
+from ..quantities import StrictModel
 
 __all__ = ["IndicatorSpec", "MissionSpec", "MissionsConfig", "MissionsConfigError",
            "load_missions", "missions_from_dict", "DEFAULT_MISSIONS_FILE"]
@@ -34,7 +35,7 @@ class MissionsConfigError(ConfigurationError):
         super().__init__("invalid missions file:\n" + "\n".join(self.problems))
 
 
-class IndicatorSpec(BaseModel):
+class IndicatorSpec(StrictModel):
     """One indicator of a mission."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -47,7 +48,7 @@ class IndicatorSpec(BaseModel):
     note: str = Field("", description="Why this indicator, caveats.")
 
 
-class MissionSpec(BaseModel):
+class MissionSpec(StrictModel):
     """One mission: its indicators, or why it has none."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -75,7 +76,7 @@ class MissionSpec(BaseModel):
         return bool(self.indicators)
 
 
-class MissionsConfig(BaseModel):
+class MissionsConfig(StrictModel):
     """The whole missions file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -28,7 +28,9 @@ from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from ..quantities import StrictModel
 
 from ..engine import EngineInputs, Result, System, TaxDevolution, simulate
 from ..engine.devolution import devolve
@@ -46,7 +48,7 @@ __all__ = ["BGAIndexation", "simulate_over_time", "run_over_time", "with_behavio
 GRANT_AFTER_BGA = "_grant_after_indexed_bga"
 
 
-class BGAIndexation(BaseModel):
+class BGAIndexation(StrictModel):
     """How block grant adjustments are indexed over the years of a run."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

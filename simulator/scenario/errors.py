@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..errors import SimulatorError
 
-__all__ = ["Problem", "ScenarioError", "format_path"]
+__all__ = ["Problem", "ScenarioError", "format_path", "unknown_name"]
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -19,6 +20,19 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def unknown_name(what: str, value: str, known: Iterable[str]) -> str:
+    """``unknown region code 'X'; did you mean 'Y'? Known: ...`` (loading and running
+    both name unknown things this way)."""
+    known = list(known)
+    message = f"unknown {what} {value!r}"
+    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
+    if known:
+        message += f"{' K' if close else '; k'}nown: {', '.join(known)}"
+    return message
 
 
 @dataclass(frozen=True)

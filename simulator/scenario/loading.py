@@ -1,5 +1,9 @@
 """Load, check and dump scenarios.
 
+(Loading uses running for its dry run; running never imports loading: a baseline
+file name is resolved here, and both name unknown things with
+:func:`~simulator.scenario.errors.unknown_name`.)
+
 ``load_scenario(path)`` reads the YAML (safe, size- and alias-limited), merges
 ``extends`` chains, resolves a baseline file, validates against the schema and
 then against the dataset (tax families, indicators, years, region codes), and
@@ -16,13 +20,18 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
 from ..errors import SimulatorError
+from ..quantities import block_grant_unit_problem, written
 from ..steps import STEP_TYPES
 from .errors import Problem, ScenarioError, format_path
+from .errors import unknown_name as _unknown
 from .merge import read_scenario_data
+from .paths import PathPolicy, PathRefused
+from .running import projection_faults, run_on, run_projection, scenario_federation
 from .schema import Scenario, SystemSpec, refresh_step_types, scenario_json_schema
 from .yaml_source import SourceMap, parse_yaml
 
@@ -31,52 +40,58 @@ __all__ = ["load_scenario", "parse_scenario", "dump_scenario", "scenario_to_data
 
 
 # ---------------------------------------------------------------- public API
-def load_scenario(path: str | Path, *, check_data: bool = True) -> Scenario:
+def load_scenario(path: str | Path, *, check_data: bool = True,
+                  allow_outside_paths: bool | None = None) -> Scenario:
     """Load and validate a scenario file.
 
     Args:
         path: the YAML file.
         check_data: also check names against the dataset (taxes, indicators,
             years, regions) and do a dry run; off for schema-only checks.
+        allow_outside_paths: follow ``extends``/``baseline`` names outside the
+            file's folder and the scenario library (default: no, unless inside
+            :func:`simulator.scenario.paths.allow_outside_paths`).
 
     Raises:
         ScenarioError: listing every problem found.
     """
-    return _load(Path(path), check_data=check_data, resolve_baseline=True)
+    policy = PathPolicy.for_file(path, allow_outside_paths)
+    return _load(Path(path), check_data=check_data, resolve_baseline=True, policy=policy)
 
 
-def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path = ".",
+def parse_scenario(text: str, name: str = "<string>", *, base_dir: str | Path | None = None,
                    check_data: bool = True) -> Scenario:
     """Load a scenario from YAML text (an upload, the editor's text).
 
-    With no file to be relative to, ``extends`` names a file of the scenario
-    library by its file name (``extends: status_quo.yaml`` reads
-    ``scenarios/status_quo.yaml``, its own ``extends`` and baseline relative to
-    it); a baseline file is resolved relative to ``base_dir``.
+    With no file to be relative to, ``extends`` and ``baseline`` may name only a
+    scenario of ``base_dir`` (default: the scenario library) by its bare file
+    name (``extends: status_quo.yaml`` or ``status_quo``); the library file's own
+    ``extends`` and baseline resolve inside that folder.  ``name`` (an upload's
+    file name, chosen by the client) is shown in messages and plays no part in
+    finding files; no path, ``..`` or absolute name is ever opened.
 
     Raises:
-        ScenarioError: listing every problem (an ``extends`` that is not a library
-            file is one, with its line and the library's file names).
+        ScenarioError: listing every problem (a name that is not a library file
+            is one, with its line and the library's file names).
     """
+    policy = PathPolicy.for_text(name, base_dir)
     data, source = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ScenarioError(Problem("a scenario must be a mapping of keys", file=name))
     if "extends" in data:
-        data, source = _extend_from_library(data, source, name)
-    return _finish(data, source, name, Path(base_dir) / "scenario.yaml",
-                   check_data=check_data, resolve_baseline=True)
+        data, source = _extend_from_library(data, source, name, policy)
+    return _finish(data, source, name, Path("scenario.yaml"),
+                   check_data=check_data, resolve_baseline=True, policy=policy)
 
 
-def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict, SourceMap]:
+def _extend_from_library(data: dict, source: SourceMap, name: str,
+                         policy: PathPolicy) -> tuple[dict, SourceMap]:
     """``data`` merged over the library scenario its ``extends`` names."""
-    from .library import library_dir
     from .merge import extend
 
     data = dict(data)
     extends = data.pop("extends")
     mark = source.value(("extends",))
-    folder = library_dir()
-    files = sorted(p.name for p in folder.glob("*.yaml")) if folder is not None else []
 
     def problem(message: str) -> ScenarioError:
         return ScenarioError(_at(message, name, source, ("extends",), mark))
@@ -84,19 +99,11 @@ def _extend_from_library(data: dict, source: SourceMap, name: str) -> tuple[dict
     if not isinstance(extends, str) or not extends.strip():
         raise problem(f"expected the file name of a library scenario (e.g. status_quo.yaml), "
                       f"got {extends!r}")
-    wanted = extends.strip()
-    if Path(wanted).suffix == "":
-        wanted += ".yaml"
-    if wanted not in files:  # a bare library file name only: no folders, no other files
-        message = (f"{extends!r} is not a file of the scenario library; text without a file "
-                   f"(an upload, the editor) can extend a library scenario by its file name")
-        close = difflib.get_close_matches(Path(wanted).name, files, n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        elif files:
-            message += f": {', '.join(files)}"
-        raise problem(message)
-    return extend(*read_scenario_data(folder / wanted), data, source)
+    try:
+        base = policy.resolve(extends, name, "extends")
+    except PathRefused as error:
+        raise problem(str(error)) from None
+    return extend(*read_scenario_data(base, policy=policy), data, source)
 
 
 def dump_scenario(scenario: Scenario) -> str:
@@ -139,14 +146,15 @@ def check_scenario(scenario: Scenario, source: SourceMap | None = None,
 
 
 # ---------------------------------------------------------------- loading
-def _load(path: Path, *, check_data: bool, resolve_baseline: bool) -> Scenario:
-    data, source = read_scenario_data(path)
+def _load(path: Path, *, check_data: bool, resolve_baseline: bool,
+          policy: PathPolicy) -> Scenario:
+    data, source = read_scenario_data(path, policy=policy)
     return _finish(data, source, str(path), path, check_data=check_data,
-                   resolve_baseline=resolve_baseline)
+                   resolve_baseline=resolve_baseline, policy=policy)
 
 
 def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data: bool,
-            resolve_baseline: bool) -> Scenario:
+            resolve_baseline: bool, policy: PathPolicy) -> Scenario:
     refresh_step_types()
     data = dict(data)
     data.setdefault("name", path.stem)
@@ -154,19 +162,21 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
     baseline_file = data.get("baseline")
     if resolve_baseline and isinstance(baseline_file, str):
         try:
-            data["baseline"] = _baseline_system(baseline_file, data, source, name, check_data)
+            data["baseline"] = _baseline_system(baseline_file, data, source, name, check_data,
+                                                policy)
         except ScenarioError as error:
             problems.extend(error.problems)
             data.pop("baseline")
-    problems.extend(_at("must be a finite number, not " + str(value), name, source, path)
-                    for path, value in _non_finite(data))
+    non_finite = [_at(f"{written(value)} is not a finite number", name, source, path)
+                  for path, value in _non_finite(data)]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        reported = {p.path for p in problems}
-        problems.extend(p for p in _validation_problems(error, data, source, name)
-                        if p.path not in reported)
+        found = _validation_problems(error, data, source, name)
+        reported = {p.path for p in problems + found}  # the schema's message names the range
+        problems.extend(found + [p for p in non_finite if p.path not in reported])
         raise ScenarioError(problems) from None
+    problems.extend(non_finite)
     if problems:
         raise ScenarioError(problems)
     if check_data:
@@ -177,17 +187,17 @@ def _finish(data: dict, source: SourceMap, name: str, path: Path, *, check_data:
 
 
 def _baseline_system(file: str, data: dict, source: SourceMap, name: str,
-                     check_data: bool) -> SystemSpec:
+                     check_data: bool, policy: PathPolicy) -> SystemSpec:
     mark = source.value(("baseline",))
-    written_in = Path(mark.file) if mark else Path(name)
-    target = written_in.parent / file
-    if not target.is_file():
-        raise ScenarioError(_at(f"baseline file {file!r} not found (looked in "
-                                f"{target.parent})", name, source, ("baseline",)))
-    if target.resolve() == written_in.resolve():
+    written_in = mark.file if mark else name
+    try:
+        target = policy.resolve(file, written_in, "baseline")
+    except PathRefused as error:
+        raise ScenarioError(_at(str(error), name, source, ("baseline",))) from None
+    if policy.text is None and target.resolve() == Path(written_in).resolve():
         raise ScenarioError(_at("a scenario cannot be its own baseline", name, source,
                                 ("baseline",)))
-    baseline = _load(target, check_data=check_data, resolve_baseline=False)
+    baseline = _load(target, check_data=check_data, resolve_baseline=False, policy=policy)
     own = data.get("dataset", "uk_itl1")
     own_name = own.get("name", "uk_itl1") if isinstance(own, dict) else own
     if isinstance(own_name, str) and baseline.dataset.name != own_name:
@@ -496,7 +506,6 @@ class _DataChecker:
     def _check_projection(self) -> None:
         """The projection against every published year: years, window, region codes."""
         from ..data import load_federation
-        from .running import projection_faults
 
         dataset = self.scenario.dataset
         try:
@@ -560,6 +569,16 @@ class _DataChecker:
             value = getattr(system, field)
             if isinstance(value, str) and value not in federation.indicators:
                 self.add(_unknown("indicator", value, indicators), *at, field)
+        unit_problem = block_grant_unit_problem(system.block_grant, dict(federation.units))
+        if unit_problem:  # a per-head figure where a total is expected
+            self.add(unit_problem, *at, "block_grant")
+        if isinstance(system.need_index, str) and system.need_index in federation.indicators:
+            need = np.asarray(federation.indicators[system.need_index], float)
+            if (need < 0).any() or not (np.nan_to_num(need) > 0).any(axis=-1).all():
+                self.add(f"need index {system.need_index!r} must be >= 0 and not all 0 in any "
+                         "year (it is rescaled to a population-weighted mean of 1); it has "
+                         + ("negative values" if (need < 0).any() else "a year of zeros"),
+                         *at, "need_index")
         if isinstance(system.need_index, dict):
             for code in system.need_index:
                 if code not in federation.codes:
@@ -585,7 +604,6 @@ class _DataChecker:
 
     def _dry_run(self) -> None:
         """Run the scenario once; a failing step is named by its position."""
-        from .running import run_on, scenario_federation
 
         try:
             federation = scenario_federation(self.scenario)
@@ -614,7 +632,6 @@ class _DataChecker:
 
     def _dry_run_projection(self) -> None:
         """Run the projection once; a failure is reported at ``projection``."""
-        from .running import run_projection
 
         if self.scenario.projection is None:
             return
@@ -682,17 +699,6 @@ def _region_lists(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str
                 yield path + (key,), list(value)
             else:
                 yield from _region_lists(value, path + (key,))
-
-
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
-    known = list(known)
-    message = f"unknown {what} {value!r}"
-    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
-    if close:
-        message += f"; did you mean {close[0]!r}?"
-    if known:
-        message += f"{' K' if close else '; k'}nown: {', '.join(known)}"
-    return message
 
 
 def _without_defaults(model) -> dict[str, Any]:

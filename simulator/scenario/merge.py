@@ -13,11 +13,11 @@ Merge rules (documented for scenario authors):
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ScenarioError
+from .paths import PathPolicy, PathRefused
 from .yaml_source import SourceMap, read_yaml
 
 __all__ = ["deep_merge", "extend", "read_scenario_data", "MAX_EXTENDS_DEPTH", "NOT_INHERITED"]
@@ -51,10 +51,15 @@ def deep_merge(base: Any, diff: Any, source: SourceMap | None = None,
 
 
 def read_scenario_data(path: str | Path, chain: tuple[Path, ...] = (),
-                       shown: tuple[str, ...] = ()) -> tuple[dict, SourceMap]:
-    """Read a scenario file and every file it ``extends``; return merged data and marks."""
+                       shown: tuple[str, ...] = (),
+                       policy: PathPolicy | None = None) -> tuple[dict, SourceMap]:
+    """Read a scenario file and every file it ``extends``; return merged data and marks.
+
+    ``policy`` says where an ``extends`` may lead (default: next to ``path`` and
+    the library, see :mod:`simulator.scenario.paths`)."""
     path = Path(path)
     name = str(path)
+    policy = policy or PathPolicy.for_file(path)
     data, source = read_yaml(path, name)
     if data is None:
         raise ScenarioError(Problem("the file is empty; a scenario is a mapping of keys "
@@ -74,27 +79,21 @@ def read_scenario_data(path: str | Path, chain: tuple[Path, ...] = (),
     if not isinstance(extends, str) or not extends.strip():
         raise ScenarioError(Problem(f"expected a file name (relative to this file), got "
                                     f"{extends!r}", **here))
-    base_path = path.parent / extends
+    try:
+        base_path = policy.resolve(extends, name, "extends")
+    except PathRefused as error:
+        raise ScenarioError(Problem(str(error), **here)) from None
     resolved = path.resolve()
-    base_resolved = base_path.resolve()
     visited = chain + (resolved,)
     names = shown + (name,)
-    if base_resolved in visited:
-        start = visited.index(base_resolved)
+    if base_path.resolve() in visited:
+        start = visited.index(base_path.resolve())
         cycle = " -> ".join(Path(n).name for n in names[start:] + (str(base_path),))
         raise ScenarioError(Problem(f"extends cycle: {cycle}", **here))
     if len(visited) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(Problem(
             f"extends chain is more than {MAX_EXTENDS_DEPTH} files deep", **here))
-    if not base_path.is_file():
-        message = f"file {extends!r} not found (looked in {base_path.parent})"
-        nearby = sorted(p.name for p in base_path.parent.glob("*.y*ml")) if \
-            base_path.parent.is_dir() else []
-        close = difflib.get_close_matches(Path(extends).name, nearby, n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        raise ScenarioError(Problem(message, **here))
-    return extend(*read_scenario_data(base_path, visited, names), data, source)
+    return extend(*read_scenario_data(base_path, visited, names, policy), data, source)
 
 
 def extend(base: dict, base_source: SourceMap, diff: dict,

@@ -4,7 +4,6 @@ and its projection when it sets one."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -14,6 +13,7 @@ from ..engine import Result, run
 from ..errors import SimulatorError
 from ..federation import Federation
 from .errors import Problem, ScenarioError, format_path
+from .errors import unknown_name as _unknown
 from .schema import INLINE_NEED_INDEX, Scenario, SystemSpec
 
 __all__ = ["run_scenario", "run_on", "run_projection", "scenario_federation",
@@ -54,10 +54,11 @@ def _baseline_system(scenario: Scenario):
     baseline = scenario.baseline
     if baseline is None:
         return None
-    if isinstance(baseline, str):  # built in Python with a file name: relative to cwd
-        from .loading import load_scenario
-
-        baseline = load_scenario(Path(baseline)).system()
+    if isinstance(baseline, str):  # a file name is resolved when a scenario is loaded
+        raise ScenarioError(Problem(
+            f"baseline {baseline!r} is a file name, which only loading resolves (against the "
+            "scenario's folder and the library); a scenario built in Python gives its baseline "
+            "as a system, e.g. baseline=load_scenario(path).system()", path="baseline"))
     return baseline.to_system(INLINE_NEED_INDEX["baseline"])
 
 
@@ -114,8 +115,6 @@ def projection_faults(scenario: Scenario, federation: Federation
                       ) -> tuple[ProjectionPlan | None, list[Fault]]:
     """Check a scenario's projection against its dataset (every published year in
     ``federation``): the plan (None if the years are at fault) and the faults found."""
-    from .loading import _unknown
-
     projection = scenario.projection
     codes = list(federation.codes)
     faults: list[Fault] = []

@@ -41,6 +41,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_valida
                       model_validator)
 
 from ..engine import System, TaxDevolution
+from ..quantities import StrictModel
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
@@ -67,7 +68,7 @@ def spec(default: Any, description: str, unit: str, **kwargs: Any) -> Any:
     return Field(default, description=description, json_schema_extra=extra, **kwargs)
 
 
-class _Model(BaseModel):
+class _Model(StrictModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -79,12 +80,16 @@ def _step_union() -> Any:
 
 
 def _year_text(value: Any) -> Any:
+    """A year written as a number (``2024``, ``2024.0``) as its label ``'2024'``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        return str(int(value))
     if isinstance(value, list):
-        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return [_year_text(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                for v in value]
     return value
 
 
@@ -141,6 +146,12 @@ BGAIndexationName = Literal["static", "levels_deduction", "comparable_model",
                             "indexed_per_capita", "indexed_deduction"]
 
 _GROWTH = Annotated[float, Field(ge=-0.5, le=0.5)]
+#: Population growth a year: the fastest-changing regions and countries on record
+#: change by a few percent a year; beyond +-5% a year a projection over decades is
+#: not a forecast but an artefact (-50% a year halves a region yearly to Gini 1).
+POPULATION_GROWTH_LIMIT = 0.05
+_POPULATION_GROWTH = Annotated[float, Field(ge=-POPULATION_GROWTH_LIMIT,
+                                            le=POPULATION_GROWTH_LIMIT)]
 _YEAR_LABEL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
@@ -185,10 +196,13 @@ class Projection(_Model):
         "that region.", "share per year", json_schema_extra={"minimum": -0.5, "maximum": 0.5})
     window: int = spec(10, "Trend window: the observed years up to the jump-off year over "
                        "which trends are estimated.", "years", ge=2, le=25)
-    population_growth: Union[_GROWTH, dict[str, _GROWTH], None] = spec(  # noqa: UP007
+    population_growth: Union[_POPULATION_GROWTH, dict[str, _POPULATION_GROWTH],  # noqa: UP007
+                             None] = spec(
         None, "Population growth per year replacing the trend: one number for every region, "
-        "or region code -> rate (other regions keep their trend). Null = trends.",
-        "share per year", json_schema_extra={"minimum": -0.5, "maximum": 0.5})
+        "or region code -> rate (other regions keep their trend); at most +-5% a year "
+        "(POPULATION_GROWTH_LIMIT). Null = trends.",
+        "share per year", json_schema_extra={"minimum": -POPULATION_GROWTH_LIMIT,
+                                             "maximum": POPULATION_GROWTH_LIMIT})
     block_grant_indexation: BGAIndexationName = spec(
         "static", "How the block grant adjustment moves over the years: static (the "
         "scenario's block_grant_adjustment re-measured every year), or indexed from the "

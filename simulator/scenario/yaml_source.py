@@ -8,6 +8,8 @@ of every key and value by field path.  Guards against hostile files:
 - at most :data:`MAX_ALIASES` aliases (``*name``) per file, and at most
   :data:`MAX_NODES` values after expanding aliases and merge keys, so an
   alias bomb ("billion laughs") is refused rather than expanded;
+- at most :data:`MAX_DEPTH` levels of nested lists and mappings (PyYAML
+  composes recursively: 5,000 levels would end in a RecursionError);
 - duplicate keys are errors (``safe_load`` would silently keep the last).
 """
 
@@ -22,11 +24,13 @@ import yaml
 from .errors import Problem, ScenarioError, format_path
 
 __all__ = ["Mark", "SourceMap", "read_yaml", "parse_yaml",
-           "MAX_FILE_BYTES", "MAX_ALIASES", "MAX_NODES"]
+           "MAX_FILE_BYTES", "MAX_ALIASES", "MAX_NODES", "MAX_DEPTH"]
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_ALIASES = 32
 MAX_NODES = 100_000
+#: Nesting depth of lists and mappings (a scenario needs about 6).
+MAX_DEPTH = 64
 
 Path_ = tuple  # a field path: keys and list indices
 
@@ -84,6 +88,7 @@ class _CountingLoader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self.aliases = 0
+        self.depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -92,7 +97,14 @@ class _CountingLoader(yaml.SafeLoader):
                 raise _Refused(
                     f"more than {MAX_ALIASES} YAML aliases (*name); scenario files may not "
                     "expand anchors this often", self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"lists and mappings nested more than {MAX_DEPTH} deep; a "
+                               "scenario needs only a few levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _Refused(Exception):

@@ -16,8 +16,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal, Mapping
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from ..quantities import StrictModel
 from ..state import FiscalState
 
 __all__ = ["Step", "STEP_TYPES", "step_from_dict", "param", "Measure", "Scope",
@@ -48,8 +49,13 @@ def param(default: Any, *, description: str, unit: str, ge: float | None = None,
                  json_schema_extra=extra, **kwargs)
 
 
-class Step(BaseModel):
-    """One mechanism of an equalisation system."""
+class Step(StrictModel):
+    """One mechanism of an equalisation system.
+
+    Every number a step is given is strict, finite and of a sane magnitude for
+    its ``unit`` (:class:`~simulator.quantities.StrictModel`): subclasses need not
+    repeat it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from ..quantities import StrictModel
 from ..state import FiscalState
 from ._families import family_capacities
 from .base import Step, param, region_values
@@ -14,7 +15,7 @@ from .base import Step, param, region_values
 __all__ = ["FamilyEqualisation", "FamilySpec"]
 
 
-class FamilySpec(BaseModel):
+class FamilySpec(StrictModel):
     """How one tax family enters the measure and the standard."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -7,6 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import model_validator
 
+from ..errors import ConfigurationError
+from ..metrics import NOISE_FLOOR
 from ..state import FiscalState
 from .base import Measure, Step, measure_param, param
 
@@ -91,8 +93,18 @@ class MinimumGuarantee(Step):
         measure = state.measure(self.measure)
         population = state.equalisation_population
         average = state.national_per_head(measure)
-        valid = average > 0  # an index needs a positive average; else nothing is paid
-        safe_average = np.where(valid, average, 1.0)
-        index = 100.0 * measure / population / safe_average
-        transfer = np.where(valid, self.top_up_points(index) / 100.0 * safe_average * population, 0.0)
+        # an index needs a positive average, not 0 or rounding noise (whose sign would
+        # follow the order of the sum): refused rather than paying nothing
+        scale = np.abs(measure / population).max(axis=-1, keepdims=True)
+        valid = average > np.maximum(NOISE_FLOOR, 1e-9 * scale)
+        if not valid.all():
+            worst = float(np.min(np.where(valid, np.inf, average)))
+            raise ConfigurationError(
+                f"minimum_guarantee needs a positive national average of the {self.measure} "
+                f"per head to set a resource index; it is {worst:.6g} per head (at most 0, or "
+                f"rounding noise beside regions' values of up to {float(scale.max()):.6g}), so "
+                "no index and no guarantee is defined; guarantee a measure with a positive "
+                "average (e.g. measure: resources)")
+        index = 100.0 * measure / population / average
+        transfer = self.top_up_points(index) / 100.0 * average * population
         return state.with_transfer(state.unique_label(self.display_label), transfer)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from ..quantities import StrictModel
 from ..state import FiscalState
 
 __all__ = ["Standard", "StandardKind"]
@@ -14,7 +15,7 @@ __all__ = ["Standard", "StandardKind"]
 StandardKind = Literal["national_average", "regions_average", "percentile", "per_head"]
 
 
-class Standard(BaseModel):
+class Standard(StrictModel):
     """How the standard S (per head) is set.
 
     - ``national_average``: population-weighted national average of the

@@ -181,7 +181,8 @@ def test_cli_report(tmp_path, capsys):
     parse(text)
     assert "at least 85" in text and "North East" in text
     for argv, message in ((["--out", str(tmp_path / "r.pdf")], "must end in .html"),
-                          (["--out", str(out), "--years", "2024-25:2031-32"], "not in the dataset"),
+                          (["--out", str(tmp_path / "r2.html"), "--years", "2024-25:2031-32"],
+                           "not in the dataset"),
                           (["--out", str(tmp_path / "missing" / "r.html")], "does not exist")):
         code = main(["report", "statutory_guarantee_90", *argv])
         _, err = capsys.readouterr()

@@ -63,7 +63,7 @@ def test_out_of_range_step_parameter(tiny_dataset, write):
 def test_wrong_type(tiny_dataset, write):
     problem = only(write("type.yaml", "dataset: tiny\nsteps:\n  - type: gap_fill\n    rate: lots\n"))
     assert (problem.line, problem.column, problem.path) == (4, 11, "steps[0].rate")
-    assert problem.message == "expected a number, got 'lots' (text)"
+    assert problem.message == "expected a number, got 'lots' (text); allowed: 0 to 1 (share (0-1))"
 
 
 def test_wrong_type_in_a_union_is_one_problem(tiny_dataset, write):
@@ -267,8 +267,8 @@ def test_infinite_or_undefined_numbers_are_refused(tiny_dataset, write):
           - {type: gap_fill, rate: .nan}
     """))
     assert [(p.line, p.path, p.message) for p in problems] == [
-        (3, "steps[0].weights.A", "must be a finite number, not inf"),
-        (4, "steps[1].rate", "must be a finite number, not nan")]
+        (3, "steps[0].weights.A", ".inf is not a finite number; allowed: 0 to 1000000 (weight)"),
+        (4, "steps[1].rate", ".nan is not a number (undefined); allowed: 0 to 1 (share (0-1))")]
 
 
 def test_a_union_reports_the_branch_the_author_meant(tiny_dataset, write):

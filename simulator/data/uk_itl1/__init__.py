@@ -135,6 +135,61 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return frame
 
 
+#: Aggregate rows kept beside the regions -> the nation whose regions sum to it (None: all).
+_AGGREGATES = {"E92000001": "England", "K02000001": None}
+#: file -> column -> tolerance of |sum of regions - aggregate row|.  Revenue lines and
+#: population are stored so that they add up (today to 5e-6 GBP m and exactly); the
+#: expenditure tables round each published figure to GBP 1m, so their sums may differ
+#: by up to half a million per region.
+_SUM_TOLERANCE = {
+    "revenue_lines_gbp_m.csv": {"*": 1e-3},
+    "population.csv": {"population": 1e-3},
+    "expenditure.csv": {"identifiable_expenditure_gbp_m": 6.0,
+                        "total_managed_expenditure_gbp_m": 6.0},
+}
+
+
+def check_totals(folder: str | Path) -> None:
+    """Check that the regions add up to the England and UK rows kept beside them, in
+    every additive file, year and line; a tampered cell (which the residual ``other``
+    family would silently absorb) raises naming the file, row, column and year."""
+    folder = Path(folder)
+    areas = _read(folder, "areas.csv")
+    regions = areas[areas["level"] == "ITL1"]
+    for file, columns in _SUM_TOLERANCE.items():
+        table = _read(folder, file)
+        if file == _WIDE:
+            keys = ["line_order"]
+            value_columns = [c for c in table.columns if c not in ("code", "line_order")]
+        else:
+            keys = ["year"]
+            value_columns = list(columns)
+        for aggregate, nation in _AGGREGATES.items():
+            if aggregate not in set(table["code"]):
+                continue
+            members = regions["code"] if nation is None else \
+                regions.loc[regions["nation"] == nation, "code"]
+            summed = (table[table["code"].isin(members)].groupby(keys)[value_columns].sum())
+            given = table[table["code"] == aggregate].set_index(keys)[value_columns]
+            summed, given = summed.align(given, join="right")
+            difference = (summed - given).abs()
+            for column in value_columns:
+                tolerance = columns.get(column, columns.get("*"))
+                over = difference[column].to_numpy() > tolerance
+                if over.any():
+                    row = int(np.flatnonzero(over)[0])
+                    key = difference.index[row]
+                    where = (dict(column=f"line {int(key)}", year=column) if file == _WIDE
+                             else dict(column=column, year=str(key)))
+                    raise DataValidationError(
+                        f"{file}: the regions sum to {summed[column].iloc[row]:,.6f} but the "
+                        f"{areas.loc[areas['code'] == aggregate, 'name'].iloc[0]} row holds "
+                        f"{given[column].iloc[row]:,.6f} (difference "
+                        f"{difference[column].iloc[row]:.6g}, tolerance {tolerance:g}); a cell "
+                        "was changed or lost; see simulator/data/MANIFEST.sha256",
+                        region=aggregate, **where)
+
+
 def _regions(folder: Path) -> pd.DataFrame:
     table = _read(folder, "areas.csv")
     return table[table["level"] == "ITL1"].reset_index(drop=True)
@@ -202,7 +257,8 @@ def from_folder(folder: str | Path, north_sea: str = "geographic") -> Federation
 
     Raises:
         DataValidationError: a missing, non-numeric, duplicated or invalid
-            cell, naming the region, column and year.
+            cell, naming the region, column and year; or regions that do not
+            add up to the England and UK rows (:func:`check_totals`).
         ConfigurationError: an unknown ``north_sea`` option.
     """
     _check_north_sea(north_sea)
@@ -219,10 +275,12 @@ def from_folder(folder: str | Path, north_sea: str = "geographic") -> Federation
         table = table[table["code"].isin(codes)]
         indicators.append(pd.DataFrame({"year": table["year"], "code": table["code"],
                                         "indicator": name, "value": table[column] * scale}))
-    return Federation.from_frames(
+    federation = Federation.from_frames(
         "uk_itl1", regions[["code", "name", "nation"]], revenue, population,
         indicators=pd.concat(indicators, ignore_index=True), units=_UNITS,
         currency="GBP", source=SOURCE, money_scale=1e6)
+    check_totals(folder)  # after the cell checks, which name a bad cell more precisely
+    return federation
 
 
 @lru_cache(maxsize=None)
