@@ -34,6 +34,7 @@ data: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python scripts/build_uk_itl1.py
 	$(BIN)/python scripts/build_england_la.py
+	$(BIN)/python scripts/build_england_lsoa.py
 	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
 
 clean:
