@@ -35,10 +35,11 @@ import pandas as pd
 
 from ...errors import ConfigurationError, DataValidationError
 from ...federation import Federation
+from ...inequality import group_sum
 from .._common import check_options, check_single_year
 
 __all__ = ["DESCRIPTION", "YEAR", "UNITS", "Neighbourhoods", "load", "load_neighbourhoods",
-           "load_authorities", "load_wards"]
+           "load_authorities", "load_wards", "group_sum"]
 
 DESCRIPTION = ("England, 33,755 neighbourhoods (LSOAs 2021): Census 2021 residents, IoD 2025, "
                "Community Needs Index 2023, rural-urban class; no taxes (need data only)")
@@ -159,23 +160,6 @@ class Neighbourhoods:
         for column in chosen:
             frame[column] = self[column]
         return frame
-
-
-def group_sum(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum of ``values`` over the last axis by integer ``group``, ``(..., n_groups)``.
-
-    One ``np.bincount`` for 1-D input; leading axes are folded into the group
-    index (offset by ``n_groups`` per row) so any shape is still one bincount.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.ndim == 1:
-        return np.bincount(group, weights=values, minlength=n_groups)
-    lead = values.shape[:-1]
-    rows = int(np.prod(lead))
-    flat = values.reshape(rows, -1)
-    index = (np.arange(rows)[:, None] * n_groups + group[None, :]).ravel()
-    sums = np.bincount(index, weights=flat.ravel(), minlength=rows * n_groups)
-    return sums.reshape(*lead, n_groups)
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
