@@ -20,6 +20,7 @@ type                   class                       real system
 ``capacity_cap``       :class:`CapacityCap`        Canada, fiscal capacity cap
 ``family_equalisation`` :class:`FamilyEqualisation` Germany, Zu-/Abschlaege and BEZ
 ``targeted_fund``      :class:`TargetedFund`       UK, place-based funds for highest need
+``neighbourhood_fund`` :class:`NeighbourhoodFund`  UK/Local Trust, two-tier neighbourhood fund
 =====================  ==========================  ======================================
 """
 
@@ -32,6 +33,7 @@ from .gap_fill import GapFill
 from .horizontal_funding import HorizontalFunding
 from .lagged import Lagged
 from .minimum_guarantee import MinimumGuarantee
+from .neighbourhood_fund import NeighbourhoodFund
 from .needs_pool import NeedsPool
 from .no_worse_off import NoWorseOff
 from .source_gap_fill import SourceGapFill
@@ -45,3 +47,4 @@ __all__ = ["STEP_TYPES", "Step", "step_from_dict", "Standard", "GapFill", "Symme
            "HorizontalFunding", "FixedPool", "Lagged", "SourceGapFill", "CapacityCap",
            "FamilyEqualisation"]
 __all__ += ["TargetedFund"]
+__all__ += ["NeighbourhoodFund"]

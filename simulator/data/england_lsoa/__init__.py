@@ -242,7 +242,9 @@ def load(year: str | list[str] | None = None, nations: str = "region", **options
         nations: ``"region"`` (default) puts the region name in
             ``Federation.nations``; ``"authority"`` the authority name.
 
-    Every numeric column is an indicator (``Federation.units`` names its unit);
+    Every numeric column is an indicator (``Federation.units`` names its unit),
+    plus ``authority_index`` and ``region_index`` (each LSOA's authority and
+    region number, for two-tier steps such as ``neighbourhood_fund``);
     population is Census 2021 usual residents.
     """
     check_options("england_lsoa", options, ("year", "nations"))
@@ -260,7 +262,11 @@ def load(year: str | list[str] | None = None, nations: str = "region", **options
         name="england_lsoa", codes=tuple(hoods.codes), names=tuple(hoods.names),
         nations=tuple(groups), years=(YEAR,), population=hoods.population[None, :],
         taxes=(), revenue=np.zeros((1, 0, n)),
-        indicators={k: v[None, :] for k, v in hoods.columns.items() if k != "population"},
+        indicators={**{k: v[None, :] for k, v in hoods.columns.items() if k != "population"},
+                    "authority_index": hoods.la[None, :].astype(float),
+                    "region_index": hoods.region[None, :].astype(float)},
         units={"population": UNITS["population"], "revenue": "GBP per year",
-               **{k: v for k, v in UNITS.items() if k != "population"}},
+               **{k: v for k, v in UNITS.items() if k != "population"},
+               "authority_index": "number of the LSOA's authority (0-295, authorities.csv order)",
+               "region_index": "number of the LSOA's region (0-8, E12 code order)"},
         currency="GBP", source=SOURCE)
