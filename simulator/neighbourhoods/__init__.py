@@ -5,7 +5,8 @@ and Local Trust's left-behind lists.  See :mod:`.allocation`, :mod:`.robust`,
 from .allocation import (Allocation, clip_scale, composite_score, exit_guarantee,
                          select_both_top_decile, select_composite, select_threshold,
                          select_top_n, share_within, two_tier)
+from .robust import SelectionProbability, selection_probability
 
 __all__ = ["Allocation", "clip_scale", "composite_score", "exit_guarantee",
            "select_both_top_decile", "select_composite", "select_threshold", "select_top_n",
-           "share_within", "two_tier"]
+           "share_within", "two_tier", "SelectionProbability", "selection_probability"]
