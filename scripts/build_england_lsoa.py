@@ -43,6 +43,26 @@ CENSUS = "ons_census2021_usual_residents_lsoa21.csv"
 LOOKUP = "ons_lookup_lsoa21_ward24_ltla24.csv"
 REGIONS = "ons_lookup_ltla24_region24.csv"
 RUC = "ons_ruc2021_lsoa21.csv"
+WARDS_2019 = "ocsi_cni2019_england_ward17_left_behind.csv"
+#: england_la's 2019 -> 2023 authority code table (built from the IoD 2019 by build_england_la.py)
+LA_CODE_CHANGES = REPO / "simulator" / "data" / "england_la" / "code_changes_2019_2023.csv"
+#: authorities abolished on 1 April 2019 that the CNI 2019 ward file still carries -> the
+#: authority that replaced them (Bournemouth, Christchurch and Poole; Dorset; East and West
+#: Suffolk; Somerset West and Taunton: the Structural Changes Orders of 2018)
+ABOLISHED_2019 = {
+    "E06000028": "E06000058", "E06000029": "E06000058", "E07000048": "E06000058",
+    "E07000049": "E06000059", "E07000050": "E06000059", "E07000051": "E06000059",
+    "E07000052": "E06000059", "E07000053": "E06000059",
+    "E07000201": "E07000245", "E07000204": "E07000245",
+    "E07000205": "E07000244", "E07000206": "E07000244",
+    "E07000190": "E07000246", "E07000191": "E07000246",
+}
+WARD_COLUMNS = {
+    "ward17_code": "code", "ward17_name": "name", "lad19_code": "lad19_code",
+    "Community Needs Index score": "cni_score", "Community Needs Index rank": "cni_rank",
+    "Civic Assets score": "cni_civic_assets_score", "Connectedness score": "cni_connectedness_score",
+    "Engaged community score": "cni_engaged_community_score", "Left Behind Area?": "left_behind",
+}
 
 #: IoD 2025 scores/ranks/deciles file column -> packaged column (same names as england_la)
 IOD_COLUMNS = {
@@ -157,6 +177,27 @@ def build_table(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     return table.reset_index(), authorities, wards
 
 
+def build_wards_2019(shared: Path, authority_codes: set[str]) -> pd.DataFrame:
+    """CNI 2019 by ward (2017 codes) with Local Trust's 225 left-behind wards, and each
+    ward's authority on today's (2023 = 2024) codes."""
+    wards = read(shared, WARDS_2019)[list(WARD_COLUMNS)].rename(columns=WARD_COLUMNS)
+    check(len(wards) == 7433 and not wards["code"].duplicated().any(), "expected 7,433 wards")
+    changes = pd.read_csv(LA_CODE_CHANGES, dtype=str)
+    to_2023 = dict(zip(changes["code_2019"], changes["code"]))
+    code_2019 = wards["lad19_code"].map(lambda c: ABOLISHED_2019.get(c, c))
+    wards["la_code"] = code_2019.map(to_2023)
+    check(wards["la_code"].notna().all(), "a ward's authority has no 2023 code")
+    check(set(wards["la_code"]) <= authority_codes, "a ward's authority is not among the 296")
+    wards["left_behind"] = wards["left_behind"].map({True: 1, False: 0, "True": 1, "False": 0})
+    check(int(wards["left_behind"].sum()) == 225, "expected 225 left-behind wards")
+    wards["cni_rank"] = wards["cni_rank"].astype(np.int64)
+    wards["cni_score"] = wards["cni_score"].round(4)
+    for column in ("cni_civic_assets_score", "cni_connectedness_score",
+                   "cni_engaged_community_score"):
+        wards[column] = wards[column].round(4)
+    return wards.sort_values("code").reset_index(drop=True)
+
+
 def write_whole(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (temp file + rename)."""
     temporary = path.with_name(path.name + ".tmp")
@@ -181,6 +222,8 @@ def build(shared: Path, out: Path) -> None:
     write_whole(out / "lsoa.csv.gz", gzip_bytes(csv_bytes(table)))
     write_whole(out / "authorities.csv", csv_bytes(authorities))
     write_whole(out / "wards.csv", csv_bytes(wards))
+    wards_2019 = build_wards_2019(shared, set(authorities["code"]))
+    write_whole(out / "wards2017_cni2019.csv.gz", gzip_bytes(csv_bytes(wards_2019)))
     print(f"LSOAs {len(table):,}; residents {table['population'].sum():,}; wards {len(wards):,}; "
           f"authorities {len(authorities)}; left behind {table['left_behind'].sum():,}; "
           f"lsoa.csv.gz {(out / 'lsoa.csv.gz').stat().st_size:,} bytes")
