@@ -16,6 +16,7 @@ PAGES = [
             url_path="over_time"),
     st.Page("app_pages/need_index.py", title="Need index", icon=":material/hexagon:",
             url_path="need_index"),
+    st.Page("app_pages/neighbourhoods.py", title="Neighbourhoods", icon=":material/holiday_village:", url_path="neighbourhoods"),  # noqa: E501
     st.Page("app_pages/targets.py", title="Targets", icon=":material/target:"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",

@@ -132,44 +132,45 @@ class NeighbourhoodFund(Step):
         return self
 
     # ------------------------------------------------------------ parts
-    def indicator(self, state: FiscalState, name: str) -> np.ndarray:
-        if name not in state.indicators:
+    def indicator(self, indicators, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """Dataset indicator ``name`` at ``shape``; refuses a missing or unpublished one."""
+        if name not in indicators:
             raise ConfigurationError(
                 f"neighbourhood_fund: indicator {name!r} is not in the dataset; known: "
-                f"{', '.join(sorted(state.indicators))}")
-        values = np.broadcast_to(np.asarray(state.indicators[name], dtype=float),
-                                 state.population.shape)
+                f"{', '.join(sorted(indicators))}")
+        values = np.broadcast_to(np.asarray(indicators[name], dtype=float), shape)
         if not np.isfinite(values).all():
             raise ConfigurationError(
                 f"neighbourhood_fund: indicator {name!r} is not published for every area")
         return values
 
-    def weights(self, state: FiscalState) -> np.ndarray:
+    def weights(self, codes, indicators, shape: tuple[int, ...]) -> np.ndarray:
         """The selection weight s_i, ``(..., N)``."""
-        tiebreak = np.argsort(np.argsort(np.array(state.codes)))
+        tiebreak = np.argsort(np.argsort(np.array(codes)))
         if self.selection == "composite":
             chosen = self.composite_weights or {self.need_indicator: 1.0,
                                                 self.deprivation_indicator: 1.0}
-            score = composite_score([self.indicator(state, k) for k in chosen],
+            score = composite_score([self.indicator(indicators, k, shape) for k in chosen],
                                     list(chosen.values()), tiebreak)
             return select_top_n(score, self.places, taper=self.taper, tiebreak=tiebreak)
-        need = self.indicator(state, self.need_indicator)
+        need = self.indicator(indicators, self.need_indicator, shape)
         if self.selection == "top_n":
             return select_top_n(need, self.places, taper=self.taper, tiebreak=tiebreak)
         if self.selection == "both_top_decile":
-            return select_both_top_decile(need, self.indicator(state, self.deprivation_indicator))
+            return select_both_top_decile(
+                need, self.indicator(indicators, self.deprivation_indicator, shape))
         return select_threshold(need, self.threshold, band=self.band)
 
-    def allocate(self, state: FiscalState) -> np.ndarray:
-        """T_i, ``(..., N)``."""
-        weight = self.weights(state)
-        population = np.broadcast_to(state.equalisation_population, weight.shape)
-        need = self.indicator(state, self.need_indicator) if self.share == "per_need" else None
-        if need is not None:
-            need = np.broadcast_to(need, weight.shape)
+    def allocate(self, codes, population, indicators) -> tuple[np.ndarray, np.ndarray]:
+        """(T_i, s_i), each ``(..., N)``, from plain arrays (``population`` is P)."""
+        population = np.asarray(population, dtype=float)
+        weight = self.weights(codes, indicators, population.shape)
+        population = np.broadcast_to(population, weight.shape)
+        need = (self.indicator(indicators, self.need_indicator, weight.shape)
+                if self.share == "per_need" else None)
         if self.authority_indicator is None:
-            return share_within(self.amount, weight, population, self.share, need)
-        group = np.broadcast_to(self.indicator(state, self.authority_indicator), weight.shape)
+            return share_within(self.amount, weight, population, self.share, need), weight
+        group = self.indicator(indicators, self.authority_indicator, weight.shape)
         if not ((group >= 0).all() and (group % 1 == 0).all()):
             raise ConfigurationError(f"neighbourhood_fund: {self.authority_indicator!r} must "
                                      "hold whole numbers >= 0 (authority numbers)")
@@ -182,8 +183,9 @@ class NeighbourhoodFund(Step):
                 share=self.share, need=None if need is None else need[index],
                 authority_basis=self.authority_basis, minimum_share=self.minimum_share,
                 cap_multiple=self.cap_multiple).neighbourhood
-        return out
+        return out, weight
 
     # ------------------------------------------------------------ apply
     def apply(self, state: FiscalState) -> FiscalState:
-        return state.with_transfer(state.unique_label(self.display_label), self.allocate(state))
+        transfer, _ = self.allocate(state.codes, state.equalisation_population, state.indicators)
+        return state.with_transfer(state.unique_label(self.display_label), transfer)

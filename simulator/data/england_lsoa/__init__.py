@@ -135,6 +135,13 @@ class Neighbourhoods:
                 f"england_lsoa: unknown column {column!r}; known: {', '.join(self.columns)}"
             ) from None
 
+    def indicators(self) -> dict[str, np.ndarray]:
+        """Every numeric column but population, plus ``authority_index`` and
+        ``region_index`` (float), as the Federation loader's indicators ``(N,)``."""
+        return {**{k: v for k, v in self.columns.items() if k != "population"},
+                "authority_index": self.la.astype(float),
+                "region_index": self.region.astype(float)}
+
     def rural(self) -> np.ndarray:
         """True for LSOAs classed rural (ONS RUC 2021 codes starting with R)."""
         return np.char.startswith(self.ruc21.astype(str), "R")
@@ -262,9 +269,7 @@ def load(year: str | list[str] | None = None, nations: str = "region", **options
         name="england_lsoa", codes=tuple(hoods.codes), names=tuple(hoods.names),
         nations=tuple(groups), years=(YEAR,), population=hoods.population[None, :],
         taxes=(), revenue=np.zeros((1, 0, n)),
-        indicators={**{k: v[None, :] for k, v in hoods.columns.items() if k != "population"},
-                    "authority_index": hoods.la[None, :].astype(float),
-                    "region_index": hoods.region[None, :].astype(float)},
+        indicators={k: v[None, :] for k, v in hoods.indicators().items()},
         units={"population": UNITS["population"], "revenue": "GBP per year",
                **{k: v for k, v in UNITS.items() if k != "population"},
                "authority_index": "number of the LSOA's authority (0-295, authorities.csv order)",
