@@ -83,9 +83,20 @@ def select_top_n(need: np.ndarray, places: int, *, taper: int = 0,
                  tiebreak: np.ndarray | None = None) -> np.ndarray:
     """Weights of the ``places`` neighbourhoods of highest need (and a taper of ``taper``
     ranks after them), ``(..., N)``."""
-    if not 1 <= places <= np.shape(need)[-1]:
-        raise ConfigurationError(f"places must be between 1 and {np.shape(need)[-1]}; "
-                                 f"got {places}")
+    n = np.shape(need)[-1]
+    if not 1 <= places <= n:
+        raise ConfigurationError(f"places must be between 1 and {n}; got {places}")
+    reach = places + max(taper, 0)
+    need = np.asarray(need, dtype=float)
+    if need.ndim == 1 and reach < n:
+        # only the areas at or above the reach-th highest need can get a weight: find them
+        # with one partition (linear), rank just those (ties with the last one included)
+        kth = np.partition(need, n - reach)[n - reach]
+        candidates = np.flatnonzero(need >= kth)
+        order = tiebreak[candidates] if tiebreak is not None else candidates
+        rank = np.full(n, n, dtype=np.int64)
+        rank[candidates] = rank_desc(need[candidates], order)
+        return _taper(rank, places, taper)
     return _taper(rank_desc(need, tiebreak), places, taper)
 
 
