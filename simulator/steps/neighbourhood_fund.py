@@ -59,6 +59,18 @@ class NeighbourhoodFund(Step):
     of its per-capita share, m = 0.3); c = ``cap_multiple`` caps an authority
     at c times it.  lambda is solved exactly; an authority with no selected
     neighbourhood spends its floor over all of its areas (per ``share``).
+
+    Exit guarantee (``exit_guarantee`` = g > 0, over the years axis, the axis
+    before the areas): an area funded in year t-1 and not in year t keeps
+    g x its year t-1 amount (before any guarantee), paid off the top of F;
+    the others are scaled down so the centre still pays F:
+
+        T_i,t = g T*_i,t-1                                  if leaving
+        T_i,t = T*_i,t x (F - sum of guarantees) / F        otherwise
+
+    (France's dotation de solidarité rurale and dotation nationale de
+    péréquation keep 50% of last year's amount for a commune that loses
+    eligibility: g = 0.5.)
     The centre pays F in full.  A place with more need never gets less
     (monotone), and the result does not depend on the order of the areas.
 
@@ -120,6 +132,10 @@ class NeighbourhoodFund(Step):
     cap_multiple: float | None = param(None, description="Each authority's cap as a multiple "
                                        "of its equal per-head share.", unit="multiple (>= 1)",
                                        ge=1.0, allow_inf_nan=False)
+    exit_guarantee: float = param(0.0, description="Share of last year's amount an area that "
+                                  "loses its place keeps for a year, paid off the top of the "
+                                  "fund (France's DSR/DNP: 0.5); needs several years.",
+                                  unit="share (0-1)", ge=0.0, le=1.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> "NeighbourhoodFund":
@@ -196,6 +212,20 @@ class NeighbourhoodFund(Step):
         return out, weight
 
     # ------------------------------------------------------------ apply
+    def with_exit_guarantee(self, transfer: np.ndarray) -> np.ndarray:
+        """Apply the exit guarantee along the years axis (axis -2), ``(..., Y, N)``."""
+        if self.exit_guarantee == 0 or transfer.ndim < 2 or transfer.shape[-2] < 2:
+            return transfer
+        before, now = transfer[..., :-1, :], transfer[..., 1:, :]
+        guarantee = np.where((before > 0) & (now <= 0), self.exit_guarantee * before, 0.0)
+        rest = self.amount - guarantee.sum(axis=-1, keepdims=True)
+        if (rest < 0).any():
+            raise ConfigurationError("neighbourhood_fund: the exit guarantees exceed the fund")
+        out = transfer.copy()
+        out[..., 1:, :] = now * (rest / self.amount) + guarantee
+        return out
+
     def apply(self, state: FiscalState) -> FiscalState:
         transfer, _ = self.allocate(state.codes, state.equalisation_population, state.indicators)
+        transfer = self.with_exit_guarantee(transfer)
         return state.with_transfer(state.unique_label(self.display_label), transfer)

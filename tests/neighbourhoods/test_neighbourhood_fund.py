@@ -218,3 +218,51 @@ def test_local_trust_rule_on_england_lsoa_reproduces_the_1262_left_behind_areas(
     paid = state.transfers[-1][1][0]
     assert paid.sum() == pytest.approx(1e8)
     assert set(np.flatnonzero(paid > 0)) == set(np.flatnonzero(hoods["left_behind"] == 1))
+
+
+def test_exit_guarantee_over_two_years_keeps_half_and_pays_the_fund():
+    # year 1: need 4, 3, 2, 1 -> area 0 picked; year 2: need 1, 3, 2, 4 -> area 3 picked
+    need = np.array([[4.0, 3, 2, 1], [1.0, 3, 2, 4]])
+    population = np.full((2, 4), 10.0)
+    step = NeighbourhoodFund(amount=100.0, places=1, need_indicator="need",
+                             exit_guarantee=0.5)
+    t = run(step, population, {"need": need})
+    np.testing.assert_allclose(t, [[100, 0, 0, 0], [50, 0, 0, 50]])
+    plain = run(NeighbourhoodFund(amount=100.0, places=1, need_indicator="need"),
+                population, {"need": need})
+    np.testing.assert_allclose(plain, [[100, 0, 0, 0], [0, 0, 0, 100]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 30), st.integers(0, 1000), st.floats(0.0, 1.0))
+def test_with_several_years_each_year_pays_the_fund(n, seed, guarantee):
+    rng = np.random.default_rng(seed)
+    need = rng.random((3, n)) + 0.1
+    population = rng.integers(10, 1000, (3, n)).astype(float)
+    places = int(rng.integers(1, n))
+    step = NeighbourhoodFund(amount=1000.0, places=places, need_indicator="need",
+                             exit_guarantee=guarantee)
+    try:
+        t = run(step, population, {"need": need})
+    except ConfigurationError as error:        # guarantees larger than the fund are refused
+        assert "exceed the fund" in str(error)
+        return
+    np.testing.assert_allclose(t.sum(axis=-1), 1000.0)
+    assert (t >= 0).all()
+    # the first year is the plain allocation; each year alone equals a one-year run
+    first = run(NeighbourhoodFund(amount=1000.0, places=places, need_indicator="need"),
+                population[:1], {"need": need[:1]})
+    np.testing.assert_allclose(t[:1], first)
+
+
+def test_two_tiers_with_several_years_equal_each_year_alone():
+    rng = np.random.default_rng(3)
+    need = rng.random((2, 40)) + 0.1
+    population = rng.integers(100, 1000, (2, 40)).astype(float)
+    la = np.broadcast_to(np.arange(40) % 5, (2, 40)).astype(float)
+    step = NeighbourhoodFund(amount=1e6, places=12, need_indicator="need", share="per_need",
+                             authority_indicator="la", minimum_share=0.2, cap_multiple=4.0)
+    both = run(step, population, {"need": need, "la": la})
+    for year in range(2):
+        alone = run(step, population[year], {"need": need[year], "la": la[year]})
+        np.testing.assert_allclose(both[year], alone, rtol=1e-12)
