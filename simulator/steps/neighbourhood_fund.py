@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import StrictFloat, model_validator
 
 from ..errors import ConfigurationError
 from ..neighbourhoods.allocation import (composite_score, select_both_top_decile,
@@ -104,18 +104,18 @@ class NeighbourhoodFund(Step):
     deprivation_indicator: str = param(
         "imd_score", description="Second measure for both_top_decile and the default "
         "composite (higher = more deprived).", unit="indicator name", min_length=1)
-    composite_weights: dict[str, float] | None = param(
+    composite_weights: dict[str, StrictFloat] | None = param(
         None, description="Indicator -> weight of its percentile rank in the composite "
         "(default: need and deprivation, equal weights).", unit="weights (>= 0)")
     threshold: float | None = param(None, description="Need at or above which an area is "
                                     "selected (threshold rule).", unit="need indicator's unit",
-                                    allow_inf_nan=False)
+                                    allow_inf_nan=False, strict=True)
     taper: int = param(0, description="Ranks after the last selected place over which the "
                        "weight falls linearly to 0 (top_n, composite); 0 = a cliff.",
                        unit="places", ge=0, strict=True)
     band: float = param(0.0, description="Width below the threshold over which the weight "
                         "rises linearly to 1 (threshold rule).", unit="need indicator's unit",
-                        ge=0.0, allow_inf_nan=False)
+                        ge=0.0, allow_inf_nan=False, strict=True)
     share: Literal["equal", "per_head", "per_need"] = param(
         "per_head", description="How a tier shares: equal per place, per head, or per head "
         "times need.", unit="choice")
@@ -128,14 +128,16 @@ class NeighbourhoodFund(Step):
         "or need-weighted population.", unit="choice")
     minimum_share: float = param(0.0, description="Each authority's floor as a share of its "
                                  "equal per-head share of the fund (Australia's FAGs: 0.3).",
-                                 unit="share (0-1)", ge=0.0, le=1.0, allow_inf_nan=False)
+                                 unit="share (0-1)", ge=0.0, le=1.0, allow_inf_nan=False,
+                                 strict=True)
     cap_multiple: float | None = param(None, description="Each authority's cap as a multiple "
                                        "of its equal per-head share.", unit="multiple (>= 1)",
-                                       ge=1.0, allow_inf_nan=False)
+                                       ge=1.0, allow_inf_nan=False, strict=True)
     exit_guarantee: float = param(0.0, description="Share of last year's amount an area that "
                                   "loses its place keeps for a year, paid off the top of the "
                                   "fund (France's DSR/DNP: 0.5); needs several years.",
-                                  unit="share (0-1)", ge=0.0, le=1.0, allow_inf_nan=False)
+                                  unit="share (0-1)", ge=0.0, le=1.0, allow_inf_nan=False,
+                                  strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> "NeighbourhoodFund":

@@ -94,6 +94,12 @@ def test_bad_parameters_are_refused():
         NeighbourhoodFund(amount=True, places=1)
     with pytest.raises(ValidationError, match="finite"):
         NeighbourhoodFund(amount=float("inf"), places=1)
+    for field in ("minimum_share", "cap_multiple", "exit_guarantee", "band"):
+        with pytest.raises(ValidationError, match=f"{field}[\\s\\S]*valid number"):
+            NeighbourhoodFund(amount=1.0, places=1, authority_indicator="la", **{field: True})
+    with pytest.raises(ValidationError, match="valid number"):
+        NeighbourhoodFund(amount=1.0, places=1, selection="composite",
+                          composite_weights={"need": True})
     with pytest.raises(ConfigurationError, match="not in the dataset"):
         run(NeighbourhoodFund(amount=1.0, places=1, need_indicator="nope"), [1, 2], {})
     with pytest.raises(ConfigurationError, match="floors and caps cannot all hold"):
