@@ -128,8 +128,8 @@ pop = h.population[mask]
 c = st.columns(4)
 c[0].metric("Neighbourhoods (LSOAs)", f"{int(mask.sum()):,}")
 c[1].metric("Residents (Census 2021)", f"{int(pop.sum()):,}")
-c[2].metric("In the most deprived IMD 2025 decile",
-            f"{100 * pop[h['imd_decile'][mask] == 1].sum() / pop.sum():.1f}% of residents")
+c[2].metric("Residents in the most deprived IMD 2025 decile",
+            f"{100 * pop[h['imd_decile'][mask] == 1].sum() / pop.sum():.1f}%")
 c[3].metric("Fund here (GBP a year, 2025-26)", f"GBP {allocation[mask].sum() / 1e6:,.2f} m",
             help=f"{int((allocation[mask] > 0).sum())} neighbourhoods funded")
 
@@ -181,7 +181,14 @@ if level == "Region":
     lt = lt[lt["region_name"] == place]
 elif level == "Authority":
     lt = lt[lt["code"] == code]
-st.dataframe(lt, hide_index=True, key="nb_left_behind")
+st.dataframe(show.left_behind_table(lt), hide_index=True, key="nb_left_behind",
+             column_config={"% of residents in left-behind LSOAs":
+                            st.column_config.NumberColumn(format="%.1f")})
+st.subheader("The fund by authority (GBP a year, 2025-26)")
 st.dataframe(show.authority_table(h, allocation, chance).query("`Fund (GBP a year)` > 0")
              .sort_values("Fund (GBP a year)", ascending=False), hide_index=True,
-             key="nb_authorities", height=260)
+             key="nb_authorities", height=260,
+             column_config={"Fund (GBP a year)": st.column_config.NumberColumn(format="%.0f"),
+                            "Fund per head (GBP)": st.column_config.NumberColumn(format="%.2f"),
+                            "Expected selections (sum of probabilities)":
+                                st.column_config.NumberColumn(format="%.1f")})

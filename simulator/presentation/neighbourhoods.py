@@ -15,7 +15,7 @@ import pandas as pd
 from ..data.england_lsoa import Neighbourhoods
 from ..inequality import Decomposition, group_theil, share_in, theil_decomposition
 
-__all__ = ["MEASURES", "RULES", "place_mask", "place_table", "distribution_figure",
+__all__ = ["MEASURES", "RULES", "LEFT_BEHIND_COLUMNS", "left_behind_table", "place_mask", "place_table", "distribution_figure",
            "decomposition_table", "region_table", "authority_table", "authority_map_frame"]
 
 #: measures offered (all > 0 everywhere, so Theil indices are defined): column -> label
@@ -101,8 +101,28 @@ def distribution_figure(hoods: Neighbourhoods, mask: np.ndarray, measure: str, p
     fig.update_layout(barmode="overlay", height=height, margin=dict(l=0, r=0, t=40, b=0),
                       title=f"{label}: distribution over LSOAs (2021 LSOAs)",
                       xaxis_title=label, yaxis_title="% of the area's LSOAs",
-                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+                      legend=dict(orientation="h", y=-0.25, x=0, yanchor="top"))
     return fig
+
+
+#: Local Trust counts (``left_behind_by_place``) -> display names
+LEFT_BEHIND_COLUMNS = {
+    "code": "Code", "name": "Name", "region_name": "Region",
+    "wards_left_behind": "Left-behind wards (of 225, CNI 2019)",
+    "wards_top_cni_decile": "Wards in the most needy CNI 2019 decile",
+    "wards": "Wards (2017)",
+    "lsoas_left_behind": "Left-behind LSOAs (of 1,262, 2023)",
+    "lsoas": "LSOAs (2021)",
+    "population": "Residents (Census 2021)",
+    "population_left_behind": "Residents in left-behind LSOAs",
+    "share_left_behind": "% of residents in left-behind LSOAs",
+}
+
+
+def left_behind_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Local Trust counts with display names (shares in %)."""
+    out = frame.assign(share_left_behind=100 * frame["share_left_behind"])
+    return out.rename(columns=LEFT_BEHIND_COLUMNS)
 
 
 def decomposition_table(hoods: Neighbourhoods, values: np.ndarray, label: str

@@ -45,10 +45,11 @@ PAGES = {
     "learn_real_systems": ("learn?system=canada_equalization_2025_26", ".js-plotly-plot"),
     "editor": ("editor", "textarea"),
     "data": ("data", ".js-plotly-plot"),
+    "neighbourhoods": ("neighbourhoods", ".js-plotly-plot"),
 }
 #: maps whose regions must all be drawn: screenshot name -> least number of areas
 MAPS = {"explore": 12, "explore_local_authorities": 296, "need_index": 296,
-        "need_index_boundaries": 296}
+        "need_index_boundaries": 296, "neighbourhoods": 12}  # North East's 12 authorities
 
 
 def _missing(reason: str) -> None:

@@ -43,11 +43,14 @@ def test_default_page_shows_the_north_east_and_the_left_behind_fund():
         pytest.approx(parts.within_authorities)
     assert shown.loc["Total", "Theil T"] == pytest.approx(parts.total)
 
-    counts = frame_with(at, "wards_left_behind")
+    counts = frame_with(at, "Left-behind wards (of 225, CNI 2019)")
     expected = left_behind_by_place("authority")
     expected = expected[expected["region_name"] == "North East"]
-    assert counts["wards_left_behind"].sum() == expected["wards_left_behind"].sum() == 56
-    assert counts["lsoas_left_behind"].sum() == 178
+    assert counts["Left-behind wards (of 225, CNI 2019)"].sum() == \
+        expected["wards_left_behind"].sum() == 56
+    assert counts["Left-behind LSOAs (of 1,262, 2023)"].sum() == 178
+    np.testing.assert_allclose(counts["% of residents in left-behind LSOAs"],
+                               100 * expected["share_left_behind"])
     assert len(at.get("plotly_chart")) == 2                   # distribution and hex map
     assert any(b.label.startswith("Download") for b in at.get("download_button"))
 
