@@ -210,14 +210,18 @@ def share_in(mask, population, group: np.ndarray, n_groups: int) -> np.ndarray:
                 / group_sum(population, group, n_groups))
 
 
-def deciles(values, higher_is_worse: bool = True) -> np.ndarray:
+def deciles(values, higher_is_worse: bool = True, tiebreak=None) -> np.ndarray:
     """National deciles by count of areas, as the IoD defines them: rank 1 = worst
     (highest value if ``higher_is_worse``), decile = ceil(10 rank / N), 1 = worst 10%.
-    Ties are ranked by position (stable), so deciles hold N/10 areas each."""
+    Ties are ranked by ``tiebreak`` (ascending, e.g. each area's position in code
+    order) or else by position, so deciles hold N/10 areas each."""
     values = np.asarray(values, dtype=float)
     n = values.shape[-1]
     key = -values if higher_is_worse else values
-    order = np.argsort(key, axis=-1, kind="stable")
+    if tiebreak is None:
+        order = np.argsort(key, axis=-1, kind="stable")
+    else:
+        order = np.lexsort((np.broadcast_to(tiebreak, key.shape), key), axis=-1)
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, n + 1), axis=-1)
     return np.ceil(rank * 10 / n).astype(int)

@@ -100,10 +100,12 @@ def select_top_n(need: np.ndarray, places: int, *, taper: int = 0,
     return _taper(rank_desc(need, tiebreak), places, taper)
 
 
-def select_both_top_decile(need: np.ndarray, deprivation: np.ndarray) -> np.ndarray:
+def select_both_top_decile(need: np.ndarray, deprivation: np.ndarray,
+                           tiebreak: np.ndarray | None = None) -> np.ndarray:
     """1 where the area is in the most needy national decile of both measures (higher =
-    more need for both; deciles by count of areas, ties by position)."""
-    return ((deciles(need) == 1) & (deciles(deprivation) == 1)).astype(float)
+    more need for both; deciles by count of areas, ties by ``tiebreak``, else position)."""
+    return ((deciles(need, tiebreak=tiebreak) == 1)
+            & (deciles(deprivation, tiebreak=tiebreak) == 1)).astype(float)
 
 
 def percentile_rank(values: np.ndarray, tiebreak: np.ndarray | None = None) -> np.ndarray:

@@ -186,7 +186,7 @@ class NeighbourhoodFund(Step):
             return select_top_n(need, self.places, taper=self.taper, tiebreak=tiebreak)
         if self.selection == "both_top_decile":
             return select_both_top_decile(
-                need, self.indicator(indicators, self.deprivation_indicator, shape))
+                need, self.indicator(indicators, self.deprivation_indicator, shape), tiebreak)
         return select_threshold(need, self.threshold, band=self.band)
 
     def allocate(self, codes, population, indicators) -> tuple[np.ndarray, np.ndarray]:

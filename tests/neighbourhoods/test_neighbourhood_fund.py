@@ -272,3 +272,25 @@ def test_two_tiers_with_several_years_equal_each_year_alone():
     for year in range(2):
         alone = run(step, population[year], {"need": need[year], "la": la[year]})
         np.testing.assert_allclose(both[year], alone, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(10, 80), st.integers(0, 10_000), st.randoms(use_true_random=False))
+def test_local_trust_rule_does_not_depend_on_the_order_of_the_areas(n, seed, rnd):
+    rng = np.random.default_rng(seed)
+    need = rng.integers(0, 6, n).astype(float)          # many ties at the decile edge
+    deprivation = rng.integers(0, 6, n).astype(float)
+    population = rng.integers(10, 100, n).astype(float)
+    codes = tuple(f"E{i:05d}" for i in range(n))
+    step = NeighbourhoodFund(amount=1000.0, selection="both_top_decile", need_indicator="need",
+                             deprivation_indicator="dep")
+    indicators = {"need": need, "dep": deprivation}
+    try:
+        a, _ = step.allocate(codes, population, indicators)
+    except ConfigurationError:                          # no area in both deciles
+        return
+    order = np.arange(n)
+    rnd.shuffle(order)
+    b, _ = step.allocate(tuple(np.array(codes)[order]), population[order],
+                         {k: v[order] for k, v in indicators.items()})
+    np.testing.assert_allclose(b, a[order])
