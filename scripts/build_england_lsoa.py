@@ -11,7 +11,7 @@ authority (2024) and region (2024) codes.  Inputs, all under
 (see section 7 of the shared PROVENANCE.md).
 
 Writes ``lsoa.csv.gz`` (gzip with mtime 0, so deterministic: same inputs, same
-bytes), ``authorities.csv`` (296 LTLAs -> region) and ``wards.csv`` (ward ->
+bytes), ``authorities.csv`` (296 LTLAs -> region), ``wards.csv.gz`` (ward ->
 authority).  No value is changed: columns are renamed, joined on the LSOA code,
 and numbers written as read (the inputs carry 3 dp at most).
 
@@ -221,7 +221,7 @@ def build(shared: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_whole(out / "lsoa.csv.gz", gzip_bytes(csv_bytes(table)))
     write_whole(out / "authorities.csv", csv_bytes(authorities))
-    write_whole(out / "wards.csv", csv_bytes(wards))
+    write_whole(out / "wards.csv.gz", gzip_bytes(csv_bytes(wards)))
     wards_2019 = build_wards_2019(shared, set(authorities["code"]))
     write_whole(out / "wards2017_cni2019.csv.gz", gzip_bytes(csv_bytes(wards_2019)))
     print(f"LSOAs {len(table):,}; residents {table['population'].sum():,}; wards {len(wards):,}; "

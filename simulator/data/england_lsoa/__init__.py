@@ -233,7 +233,7 @@ def load_authorities() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _wards() -> pd.DataFrame:
-    return pd.read_csv(HERE / "wards.csv", dtype=str)
+    return pd.read_csv(HERE / "wards.csv.gz", dtype=str)
 
 
 def load_wards() -> pd.DataFrame:
