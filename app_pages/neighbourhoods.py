@@ -145,8 +145,10 @@ st.download_button("Download this table (CSV)", table.to_csv(index=False).encode
                    file_name=f"neighbourhoods_{(code or 'england').lower()}_{measure}.csv",
                    mime="text/csv", key="nb_download")
 knife = int(((chance[mask] > 0.2) & (chance[mask] < 0.8)).sum())
+varied = ("CNI and IMD deciles" if rule == "both_top_decile"
+          else "weights drawn around the choice")
 st.caption(f"Probability selected: share of {draws} draws (indicator noise {noise:.2f} sd, "
-           f"{'CNI and IMD deciles' if rule == 'both_top_decile' else 'weights drawn around the choice'}) "
+           f"{varied}) "
            f"in which the neighbourhood is picked; {knife} here are knife-edge (0.2-0.8).")
 
 left, right = st.columns(2, gap="medium")

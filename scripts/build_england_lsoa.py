@@ -12,7 +12,8 @@ authority (2024) and region (2024) codes.  Inputs, all under
 
 Writes ``lsoa.csv.gz`` (gzip with mtime 0, so deterministic: same inputs, same
 bytes), ``authorities.csv`` (296 LTLAs -> region), ``wards.csv.gz`` (ward ->
-authority).  No value is changed: columns are renamed, joined on the LSOA code,
+authority) and ``wards2017_cni2019.csv.gz`` (CNI 2019 by ward, Local Trust's 225
+left-behind wards).  No value is changed: columns are renamed, joined on the LSOA code,
 and numbers written as read (the inputs carry 3 dp at most).
 
 Usage: ``python scripts/build_england_lsoa.py [--shared PATH] [--out PATH]``
@@ -60,7 +61,8 @@ ABOLISHED_2019 = {
 WARD_COLUMNS = {
     "ward17_code": "code", "ward17_name": "name", "lad19_code": "lad19_code",
     "Community Needs Index score": "cni_score", "Community Needs Index rank": "cni_rank",
-    "Civic Assets score": "cni_civic_assets_score", "Connectedness score": "cni_connectedness_score",
+    "Civic Assets score": "cni_civic_assets_score",
+    "Connectedness score": "cni_connectedness_score",
     "Engaged community score": "cni_engaged_community_score", "Left Behind Area?": "left_behind",
 }
 
@@ -126,7 +128,8 @@ def build_table(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     scores = read(shared, SCORES)
     check(len(scores) == N_LSOAS, f"expected {N_LSOAS} LSOAs in {SCORES}, got {len(scores)}")
     codes = scores.index.sort_values()
-    parts = {name: read(shared, name) for name in (SUBDOMAINS, INDICATORS, CNI, CENSUS, LOOKUP, RUC)}
+    parts = {name: read(shared, name)
+             for name in (SUBDOMAINS, INDICATORS, CNI, CENSUS, LOOKUP, RUC)}
     for name, frame in parts.items():
         check(set(frame.index) == set(codes), f"{name}: LSOA codes differ from {SCORES}")
     lookup = parts[LOOKUP].reindex(codes)

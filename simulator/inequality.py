@@ -113,7 +113,9 @@ class Decomposition:
 def _check(values: np.ndarray, weights: np.ndarray) -> None:
     if not np.isfinite(values).all():
         bad = np.unravel_index(np.argmax(~np.isfinite(values)), values.shape)
-        raise DataValidationError(f"inequality: value {float(values[bad])!r} at {tuple(int(b) for b in bad)} is not finite")
+        where = tuple(int(b) for b in bad)
+        raise DataValidationError(
+            f"inequality: value {float(values[bad])!r} at {where} is not finite")
     if not (values > 0).all():
         bad = np.unravel_index(np.argmax(~(values > 0)), values.shape)
         raise DataValidationError(

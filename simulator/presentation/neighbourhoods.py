@@ -15,7 +15,8 @@ import pandas as pd
 from ..data.england_lsoa import Neighbourhoods
 from ..inequality import Decomposition, group_theil, share_in, theil_decomposition
 
-__all__ = ["MEASURES", "RULES", "LEFT_BEHIND_COLUMNS", "left_behind_table", "place_mask", "place_table", "distribution_figure",
+__all__ = ["MEASURES", "RULES", "LEFT_BEHIND_COLUMNS", "left_behind_table", "place_mask",
+           "place_table", "distribution_figure",
            "decomposition_table", "region_table", "authority_table", "authority_map_frame"]
 
 #: measures offered (all > 0 everywhere, so Theil indices are defined): column -> label

@@ -30,7 +30,8 @@ def run(step: NeighbourhoodFund, population, indicators, codes=None) -> np.ndarr
 # ---------------------------------------------------------------- by hand
 def test_registered_with_its_documentation():
     assert STEP_TYPES["neighbourhood_fund"] is NeighbourhoodFund
-    assert "Local Trust" in NeighbourhoodFund.__doc__ and "clip(lambda b_a" in NeighbourhoodFund.__doc__
+    doc = NeighbourhoodFund.__doc__
+    assert "Local Trust" in doc and "clip(lambda b_a" in doc and "exit guarantee" in doc.lower()
     step = step_from_dict({"type": "neighbourhood_fund", "amount": 1e8, "places": 10})
     assert step.selection == "top_n" and step.share == "per_head"
 
@@ -213,7 +214,6 @@ def test_local_trust_rule_on_england_lsoa_reproduces_the_1262_left_behind_areas(
     weight = select_both_top_decile(hoods["cni_score"], hoods["imd_score"])
     np.testing.assert_array_equal(weight == 1, hoods["left_behind"] == 1)
     fed = load_federation("england_lsoa")
-    from simulator.engine.system import EngineInputs as Inputs  # noqa: F401  (API check)
     step = NeighbourhoodFund(amount=1e8, selection="both_top_decile",
                              authority_indicator="authority_index", minimum_share=0.0)
     inputs = EngineInputs(codes=fed.codes, taxes=("tax",), population=fed.population,

@@ -87,7 +87,8 @@ UNITS: Mapping[str, str] = MappingProxyType({
     "cni_rank": "rank of 33,755 (1 = most need), CNI 2023",
     "cni_civic_assets_score": "CNI 2023 civic assets domain score (higher = more need)",
     "cni_connectedness_score": "CNI 2023 connectedness domain score (higher = more need)",
-    "cni_engaged_community_score": "CNI 2023 active and engaged community score (higher = more need)",
+    "cni_engaged_community_score":
+        "CNI 2023 active and engaged community score (higher = more need)",
     "left_behind": "1 = left-behind area (most deprived decile on both CNI 2023 and IMD 2025)",
 })
 
