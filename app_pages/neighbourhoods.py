@@ -133,6 +133,10 @@ c[2].metric("Residents in the most deprived IMD 2025 decile",
 c[3].metric("Fund here (GBP a year, 2025-26)", f"GBP {allocation[mask].sum() / 1e6:,.2f} m",
             help=f"{int((allocation[mask] > 0).sum())} neighbourhoods funded")
 
+reach = show.fund_reach(h, allocation)
+st.caption("Where the whole fund goes (% of GBP {:,.0f} m, England): ".format(pot_m)
+           + "; ".join(f"{name} {value:.1f}%" for name, value in reach.items()))
+
 # ------------------------------------------------------------------ ranked table
 st.subheader(f"{place}: neighbourhoods ranked by {label} (1 = most need)")
 table = show.place_table(h, mask, measure, allocation, weight, chance)

@@ -16,7 +16,7 @@ from ..data.england_lsoa import Neighbourhoods
 from ..inequality import Decomposition, group_theil, share_in, theil_decomposition
 
 __all__ = ["MEASURES", "RULES", "LEFT_BEHIND_COLUMNS", "left_behind_table", "place_mask",
-           "place_table", "distribution_figure",
+           "place_table", "distribution_figure", "fund_reach",
            "decomposition_table", "region_table", "authority_table", "authority_map_frame"]
 
 #: measures offered (all > 0 everywhere, so Theil indices are defined): column -> label
@@ -188,6 +188,22 @@ def authority_table(hoods: Neighbourhoods, allocation: np.ndarray,
         frame["Expected selections (sum of probabilities)"] = np.bincount(
             hoods.la, weights=probability, minlength=n_a)
     return frame
+
+
+def fund_reach(hoods: Neighbourhoods, allocation: np.ndarray) -> dict[str, float]:
+    """Where a fund goes, in % of the fund: to the most deprived IMD 2025 decile, to the
+    1,262 left-behind LSOAs and to rural LSOAs; and the % of LSOAs that get anything."""
+    total = float(allocation.sum())
+    if not total > 0:
+        raise ValueError("the fund pays nothing")
+    return {
+        "most deprived IMD 2025 decile": 100 * float(allocation[hoods["imd_decile"] == 1].sum())
+        / total,
+        "left-behind LSOAs (2023)": 100 * float(allocation[hoods["left_behind"] == 1].sum())
+        / total,
+        "rural LSOAs (2021)": 100 * float(allocation[hoods.rural()].sum()) / total,
+        "LSOAs funded": 100 * float((allocation > 0).mean()),
+    }
 
 
 def authority_map_frame(hoods: Neighbourhoods, values: np.ndarray) -> pd.DataFrame:

@@ -32,6 +32,10 @@ def test_default_page_shows_the_north_east_and_the_left_behind_fund():
     rows = np.array([index[c] for c in table.index])
     np.testing.assert_allclose(table["Fund (GBP a year)"].to_numpy(), paid[rows])
     assert (table["Left behind (2023)"] == (table["Fund (GBP a year)"] > 0)).all()
+    # the whole fund reaches the left-behind LSOAs, all in the most deprived IMD decile
+    reach = [c.value for c in at.caption if c.value.startswith("Where the whole fund goes")][0]
+    assert "left-behind LSOAs (2023) 100.0%" in reach
+    assert "most deprived IMD 2025 decile 100.0%" in reach
     chance = selection_probability([hoods["cni_score"], hoods["imd_score"]],
                                    rule="both_top_decile", draws=200, noise=0.1).probability
     np.testing.assert_allclose(table["Probability selected"].to_numpy(), chance[rows])
