@@ -139,7 +139,8 @@ def select_threshold(need: np.ndarray, threshold: float, *, band: float = 0.0) -
     need = np.asarray(need, dtype=float)
     if band <= 0:
         return (need >= threshold).astype(float)
-    return np.clip((need - (threshold - band)) / band, 0.0, 1.0)
+    with np.errstate(over="ignore"):  # a band of ~1e-308 is a cliff: +-inf clip to 1 and 0
+        return np.clip((need - (threshold - band)) / band, 0.0, 1.0)
 
 
 def _units(share: Share, population: np.ndarray, need: np.ndarray | None) -> np.ndarray:
