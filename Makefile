@@ -39,6 +39,7 @@ data: $(VENV)/.installed
 	$(BIN)/python scripts/build_needs_itl1.py
 	$(BIN)/python scripts/build_needs_england_la.py
 	$(BIN)/python scripts/build_income_tax.py
+	$(BIN)/python scripts/build_england_lsoa.py
 	@if [ -f scripts/build_reference_presets.py ]; then $(BIN)/python scripts/build_reference_presets.py; fi
 	$(BIN)/python scripts/data_manifest.py
 

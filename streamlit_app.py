@@ -17,14 +17,15 @@ PAGES = [
     st.Page("app_pages/need_index.py", title="Need index", icon=":material/hexagon:",
             url_path="need_index"),
     st.Page("app_pages/needs.py", title="Needs", icon=":material/balance:", url_path="needs"),
+    st.Page("app_pages/neighbourhoods.py", title="Neighbourhoods", icon=":material/holiday_village:", url_path="neighbourhoods"),  # noqa: E501
     st.Page("app_pages/targets.py", title="Targets", icon=":material/target:"),
     st.Page("app_pages/taxes.py", title="Taxes", icon=":material/account_balance:"),
+    st.Page("app_pages/income_tax.py", title="Income tax", icon=":material/receipt_long:",
+            url_path="income_tax"),
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit_note:",
             url_path="editor"),
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:"),
-    st.Page("app_pages/income_tax.py", title="Income tax", icon=":material/receipt_long:",
-            url_path="income_tax"),
 ]
 
 st.navigation(PAGES).run()

@@ -21,7 +21,7 @@ except app.USER_ERRORS as exc:
 year = fed.years[-1]
 st.caption(f"{len(fed.codes)} lower-tier authorities (2023 codes), dataset year {year}. The "
            "composite combines the missions' indicators (ONS subnational indicators, IoD "
-           "2019; mostly 2019-2023 data) after the OECD/JRC handbook: normalise, weight, "
+           "2025; mostly 2019-2024 data) after the OECD/JRC handbook: normalise, weight, "
            "aggregate. Scores have no money unit: above the typical authority = more need.")
 
 # ------------------------------------------------------------------ method

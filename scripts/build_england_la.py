@@ -142,6 +142,33 @@ ONS_INDICATORS = {
     "Feeling life is worthwhile": ("worthwhile_score", "mean score 0-10"),
 }
 
+#: IoD 2025 File 10-style LTLA summary column (2024 codes) -> indicator id.  The same ids as
+#: the IoD 2019 scores above: IoD 2025 is the default, IoD 2019 is kept in ``iod2019.csv``.
+IOD2025_SCORES = {
+    "imd_average_score": "imd_score",
+    "income_average_score": "imd_income_score",
+    "employment_average_score": "imd_employment_score",
+    "education_skills_and_training_average_score": "imd_education_score",
+    "health_deprivation_and_disability_average_score": "imd_health_score",
+    "crime_average_score": "imd_crime_score",
+    "barriers_to_housing_and_services_average_score": "imd_barriers_score",
+    "living_environment_average_score": "imd_living_environment_score",
+}
+#: IoD 2025 summaries with no IoD 2019 counterpart kept here -> (id, unit, description)
+IOD2025_EXTRA = {
+    "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally": (
+        "imd_share_lsoas_most_deprived_10pct", "share of the authority's LSOAs",
+        "IMD 2025: share of LSOAs in the most deprived 10% nationally"),
+    "imd25_extent": ("imd_extent", "share of population",
+                     "IMD 2025 extent: share of population in the most deprived LSOAs (weighted)"),
+    "imd25_local_concentration": ("imd_local_concentration", "average rank",
+                                  "IMD 2025 local concentration: population-weighted average rank "
+                                  "of the authority's most deprived LSOAs holding 10% of its people"),
+}
+#: kept from IoD 2019 under IoD 2025 too: the IoD 2025 files held have no IDACI/IDAOPI score
+IOD2019_ONLY = ("idaci_score", "idaopi_score")
+IOD2025_FILE = "neighbourhoods/mhclg_iod2025_ltla24_summaries.csv"
+
 SPI_FILE = "hmrc/hmrc_spi_table3_15_income_and_tax_by_region_and_la_2021-22.csv"
 IOD_FILE = "la_deprivation/mhclg_iod2019_file10_lad_summaries_all_domains.csv"
 ONS_FILE = "missions_indicators/ons_subnational_indicators_2024_lad_utla.csv"
@@ -241,6 +268,14 @@ def read_iod(shared: Path, table: pd.DataFrame) -> pd.DataFrame:
     scores = pd.DataFrame({ident: iod[f"{domain} - Average score"]
                            for domain, (ident, _, _) in IOD_SCORES.items()})
     return combine(scores, table).round(4)
+
+
+def read_iod2025(shared: Path, codes: list[str]) -> pd.DataFrame:
+    """IoD 2025 average scores and summaries on 2024 codes (the same 296 codes as 2023)."""
+    iod = pd.read_csv(shared / IOD2025_FILE).set_index("ltla24_code")
+    check(sorted(iod.index) == sorted(codes), "IoD 2025 authority codes differ from the taxbase")
+    columns = {**IOD2025_SCORES, **{k: v[0] for k, v in IOD2025_EXTRA.items()}}
+    return iod[list(columns)].rename(columns=columns).reindex(codes).round(4)
 
 
 def read_spi(shared: Path, authorities: pd.DataFrame) -> pd.DataFrame:
@@ -388,17 +423,40 @@ def build(shared: Path, out: Path) -> None:
     spi = read_spi(shared, authorities)
     authorities = authorities.merge(spi, on="code", how="left", validate="one_to_one")
 
-    iod = read_iod(shared, table)
+    iod2019 = read_iod(shared, table)
+    iod2025 = read_iod2025(shared, codes)
+    iod = iod2025.join(iod2019[list(IOD2019_ONLY)])[
+        [v for v in IOD2025_SCORES.values()] + list(IOD2019_ONLY)
+        + [v[0] for v in IOD2025_EXTRA.values()]]
     ons, ons_meta = read_ons(shared, table)
     indicators = iod.join(ons).reindex(codes)
     indicators.index.name = "code"
+    iod2019 = iod2019.reindex(codes)
+    iod2019.index.name = "code"
 
-    meta_rows = [{"indicator": ident, "unit": unit, "description": description,
-                  "period": "IoD 2019 (most inputs 2015-16)",
-                  "publisher": "MHCLG, English Indices of Deprivation 2019, File 10",
-                  "source_indicator": f"{domain} - Average score",
-                  "n_from_predecessors": int(table["changed"].groupby(table["code"]).any().sum())}
-                 for domain, (ident, unit, description) in IOD_SCORES.items()]
+    from_2019 = int(table["changed"].groupby(table["code"]).any().sum())
+    source_2025 = {v: k for k, v in IOD2025_SCORES.items()}
+    meta_rows = []
+    for domain, (ident, unit, description) in IOD_SCORES.items():
+        if ident in IOD2019_ONLY:
+            meta_rows.append({
+                "indicator": ident, "unit": unit,
+                "description": description + " (IoD 2019 also under IoD 2025: no 2025 score held)",
+                "period": "IoD 2019 (most inputs 2015-16)",
+                "publisher": "MHCLG, English Indices of Deprivation 2019, File 10",
+                "source_indicator": f"{domain} - Average score", "n_from_predecessors": from_2019})
+        else:
+            meta_rows.append({
+                "indicator": ident, "unit": unit,
+                "description": description.replace("IMD 2019", "IMD 2025"),
+                "period": "IoD 2025 (most inputs 2021-24; option iod='2019' for IoD 2019)",
+                "publisher": "MHCLG, English Indices of Deprivation 2025, LTLA summaries",
+                "source_indicator": source_2025[ident], "n_from_predecessors": 0})
+    meta_rows += [{"indicator": ident, "unit": unit, "description": description,
+                   "period": "IoD 2025 (most inputs 2021-24)",
+                   "publisher": "MHCLG, English Indices of Deprivation 2025, LTLA summaries",
+                   "source_indicator": source, "n_from_predecessors": 0}
+                  for source, (ident, unit, description) in IOD2025_EXTRA.items()]
     meta_rows += [{"indicator": ident, "unit": row["unit"], "description": row["source_indicator"],
                    "period": str(row["period"]),
                    "publisher": "ONS, Subnational indicators explorer (March 2024 data)",
@@ -412,6 +470,7 @@ def build(shared: Path, out: Path) -> None:
     csv = dict(index=False, lineterminator="\n")
     authorities.to_csv(out / "authorities.csv", **csv)
     indicators.reset_index().to_csv(out / "indicators.csv", **csv)
+    iod2019.reset_index().to_csv(out / "iod2019.csv", **csv)
     meta.to_csv(out / "indicator_metadata.csv", **csv)
     table.to_csv(out / "code_changes_2019_2023.csv", **csv)
     boundaries = simplified_boundaries(shared, codes)

@@ -101,7 +101,11 @@ def test_code_change_table_covers_every_2023_code(federation):
 def test_every_authority_has_the_iod_scores_merged_ones_included():
     indicators = england_la.load_indicators()
     iod = [c for c in indicators.columns if c.startswith(("imd_", "ida"))]
-    assert len(iod) == 10 and indicators[iod].notna().all().all()
+    # 8 IoD 2025 scores, IDACI/IDAOPI (2019), 3 IoD 2025 summaries (share, extent, concentration)
+    assert len(iod) == 13 and indicators[iod].notna().all().all()
+    iod2019 = england_la.load_iod2019()
+    assert len(iod2019.columns) == 10 and iod2019.notna().all().all()
+    assert set(iod2019.columns) <= set(iod)
     # a merged authority's score lies within its predecessors' range: check the weights
     # are shares of the IoD's own populations (Somerset's four districts: ~0.55m people)
     table = england_la.load_code_changes()
@@ -152,3 +156,58 @@ def test_options_and_years_raise_clear_errors():
     with pytest.raises(ConfigurationError, match="nations"):
         england_la.load(nations="county")
     assert england_la.load(year=["2025-26"]).years == ("2025-26",)
+
+
+# ---------------------------------------------------------------- IoD 2025 and 2019
+def test_iod_option_swaps_the_edition_and_keeps_column_names():
+    new = england_la.load()
+    old = england_la.load(iod="2019")
+    assert set(new.indicators) == set(old.indicators)
+    iod2019 = england_la.load_iod2019().reindex(list(old.codes))
+    np.testing.assert_array_equal(old.indicators["imd_score"][0], iod2019["imd_score"])
+    assert not np.array_equal(new.indicators["imd_score"][0], old.indicators["imd_score"][0])
+    assert np.isnan(old.indicators["imd_extent"]).all()
+    # Middlesbrough: IMD 2025 average score 40.037 (MHCLG LTLA summaries), 2019: 40.46
+    m = new.codes.index("E06000002")
+    assert new.indicators["imd_score"][0, m] == 40.037
+    assert old.indicators["imd_score"][0, m] == 40.46
+    with pytest.raises(ConfigurationError, match="iod must be one of"):
+        england_la.load(iod="2015")
+    with pytest.raises(ConfigurationError, match="iod must be one of"):
+        england_la.load(iod=True)
+
+
+def test_need_index_follows_the_iod_edition():
+    new = england_la.load(need_index=True)
+    old = england_la.load(need_index=True, iod="2019")
+    a, b = new.indicators["need_index"][0], old.indicators["need_index"][0]
+    for need in (a, b):
+        assert np.average(need, weights=new.population[0]) == pytest.approx(1.0)
+    assert not np.allclose(a, b)
+    assert np.corrcoef(a, b)[0, 1] > 0.8   # same authorities broadly, not identical
+
+
+def test_iod_2025_authority_summaries_are_reproduced_from_the_lsoa_data():
+    """MHCLG's IoD 2025 LTLA summaries from the 33,755 LSOAs of england_lsoa:
+    the share of LSOAs in the most deprived national decile, exactly (to the 4 dp
+    published), and the population-weighted average IMD score within 0.5.  The
+    weights here are Census 2021 usual residents; MHCLG weights by its own mid-year
+    population estimates, hence the small gap."""
+    from simulator.data.england_lsoa import load_neighbourhoods
+
+    hoods = load_neighbourhoods()
+    fed = england_la.load()
+    la_codes = hoods.authorities["code"].to_numpy()
+    assert sorted(la_codes) == sorted(fed.codes)
+    order = np.searchsorted(la_codes, np.array(fed.codes))
+    count = np.bincount(hoods.la, minlength=296)[order]
+    in_decile_1 = np.bincount(hoods.la, weights=hoods["imd_decile"] == 1, minlength=296)[order]
+    share = in_decile_1 / count
+    published_share = fed.indicators["imd_share_lsoas_most_deprived_10pct"][0]
+    assert np.abs(share - published_share).max() <= 1e-4
+    pop = hoods.population
+    average = (np.bincount(hoods.la, weights=pop * hoods["imd_score"], minlength=296)
+               / np.bincount(hoods.la, weights=pop, minlength=296))[order]
+    gap = np.abs(average - fed.indicators["imd_score"][0])
+    assert gap.max() < 0.5
+    assert gap.mean() < 0.1   # 0.04 on average (City of London the largest, 0.34)

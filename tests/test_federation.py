@@ -232,3 +232,41 @@ def test_arrays_are_read_only_copies():
                      population=population, taxes=TAXES, revenue=np.ones((2, 2, 3)))
     population[0, 0] = 99.0
     assert own.population[0, 0] == 1.0
+
+
+# ------------------------------------------------------- size (nothing quadratic)
+def _many(n: int, codes=None, years=("2024-25",), taxes=("a",)) -> Federation:
+    codes = [f"R{i:06d}" for i in range(n)] if codes is None else codes
+    return Federation(name="big", codes=codes, names=codes, nations=["N"] * len(codes),
+                      years=list(years), population=np.full((len(years), len(codes)), 10.0),
+                      taxes=list(taxes),
+                      revenue=np.ones((len(years), len(taxes), len(codes))))
+
+
+def test_a_federation_of_100k_regions_builds_and_looks_codes_up():
+    # 100,000 regions (3x the 33,755 English LSOAs); the old duplicate check called
+    # list.count per code and did not finish.  Timing is in BENCHMARKS.md.
+    fed = _many(100_000)
+    assert fed.n_regions == 100_000
+    assert fed.region_index("R099999") == 99_999
+    assert fed.region_index("R000000") == 0
+    with pytest.raises(DataValidationError, match="unknown region code"):
+        fed.region_index("nope")
+
+
+def test_among_many_duplicates_the_first_in_sort_order_is_named():
+    codes = [f"R{i:06d}" for i in range(50_000)]
+    codes[40_000] = "R000007"   # duplicate of an early code
+    codes[30_000] = "R000003"   # and of an earlier one: this is the one named
+    with pytest.raises(DataValidationError, match="region codes must be unique") as error:
+        _many(0, codes=codes)
+    assert error.value.region == "R000003" and error.value.column == "code"
+
+
+def test_repeated_year_and_tax_are_named():
+    with pytest.raises(DataValidationError, match="each year must appear once") as error:
+        _many(3, years=("2024-25", "2023-24", "2024-25"))
+    assert error.value.year == "2024-25"
+    with pytest.raises(DataValidationError, match="each tax must appear once") as error:
+        _many(3, taxes=("vat", "a", "vat"))
+    assert error.value.column == "vat"

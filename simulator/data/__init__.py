@@ -18,7 +18,7 @@ DATASETS: dict[str, tuple[str, Callable[..., Federation]]] = {}
 
 
 #: Built-in dataset modules; each has ``DESCRIPTION`` and ``load(year=None, **options)``.
-_BUILTIN_MODULES = ("uk_itl1", "england_la", "canada_2025_26", "australia_2025_26", "germany_2024",
+_BUILTIN_MODULES = ("uk_itl1", "england_la", "england_lsoa", "canada_2025_26", "australia_2025_26", "germany_2024",
                     "switzerland_teaching")
 
 

@@ -25,6 +25,7 @@ type                   class                       real system
 ``expenditure_need``   :class:`ExpenditureNeed`    Wales, needs-based formula (Holtham)
 ``fiscal_equalisation`` :class:`FiscalEqualisation` Australia, HFE on capacity and need
 ``needs_floor``        :class:`NeedsFloor`         Wales, 115% needs-based floor
+``neighbourhood_fund`` :class:`NeighbourhoodFund`  UK/Local Trust, two-tier neighbourhood fund
 =====================  ==========================  ======================================
 """
 
@@ -37,6 +38,7 @@ from .gap_fill import GapFill
 from .horizontal_funding import HorizontalFunding
 from .lagged import Lagged
 from .minimum_guarantee import MinimumGuarantee
+from .neighbourhood_fund import NeighbourhoodFund
 from .needs_pool import NeedsPool
 from .no_worse_off import NoWorseOff
 from .source_gap_fill import SourceGapFill
@@ -59,3 +61,4 @@ from .business_rates import BusinessRatesRetention  # noqa: E402
 
 __all__ += ["Barnett", "BusinessRatesRetention"]
 __all__ += ["ExpenditureNeed", "FiscalEqualisation", "NeedsFloor"]
+__all__ += ["NeighbourhoodFund"]

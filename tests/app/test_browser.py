@@ -47,10 +47,12 @@ PAGES = {
     "editor": ("editor", "textarea"),
     "data": ("data", ".js-plotly-plot"),
     "taxes": ("taxes", ".js-plotly-plot"),
+    "neighbourhoods": ("neighbourhoods", ".js-plotly-plot"),
 }
 #: maps whose regions must all be drawn: screenshot name -> least number of areas
 MAPS = {"explore": 12, "explore_local_authorities": 296, "need_index": 296,
-        "need_index_boundaries": 296, "needs": 12 + 296}
+        "need_index_boundaries": 296, "needs": 12 + 296,
+        "neighbourhoods": 12}  # North East's 12 authorities
 
 
 def _missing(reason: str) -> None:

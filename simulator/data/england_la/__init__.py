@@ -21,8 +21,11 @@ One year, labelled ``2025-26``: the MHCLG Council Taxbase 2024 (dwellings at
 * ``need_index=True`` adds indicator ``need_index``: the mission composite need
   index (``simulator/need_index``), population-weighted mean 1, for scenarios'
   ``need_index: need_index``.
-* indicators: IoD 2019 average scores (mapped from 2019 codes), ONS
-  subnational indicators (March 2024 file), and per-head council tax measures.
+* indicators: IoD 2025 average scores (MHCLG LTLA summaries on 2024 codes,
+  the same 296 codes; ``iod="2019"`` swaps in the IoD 2019 average scores
+  mapped from 2019 codes, for comparison), ONS subnational indicators (March
+  2024 file), and per-head council tax measures.  IDACI/IDAOPI are IoD 2019
+  under both options (no 2025 score is held).
   NaN where not published; units in ``Federation.units``.
 
 See ``PROVENANCE.md`` beside this file.  Display helpers: :func:`load_boundaries`
@@ -45,17 +48,17 @@ from .._common import check_options, derived
 
 __all__ = [
     "DESCRIPTION", "YEAR", "load", "load_authorities", "load_indicators",
-    "load_indicator_metadata", "load_code_changes", "load_boundaries", "load_hexmap",
+    "load_indicator_metadata", "load_iod2019", "IOD_EDITIONS", "load_code_changes", "load_boundaries", "load_hexmap",
     "hexmap_frame",
 ]
 
 DESCRIPTION = ("England, 296 lower-tier local authorities (2023 codes), 2025-26 council tax base: "
-               "council tax and income tax (SPI 2021-22), IoD 2019 and ONS subnational indicators")
+               "council tax and income tax (SPI 2021-22), IoD 2025 and ONS subnational indicators")
 #: the financial year served by the Council Taxbase 2024
 YEAR = "2025-26"
 HERE = Path(__file__).resolve().parent
 SOURCE = ("MHCLG Council Taxbase 2024; ONS mid-2023 population; HMRC SPI Table 3.15 2021-22; "
-          "MHCLG IoD 2019; ONS Subnational indicators 2024. Crown copyright, OGL v3.0")
+          "MHCLG IoD 2025; ONS Subnational indicators 2024. Crown copyright, OGL v3.0")
 
 #: per-head and derived indicators computed by the loader: name -> unit
 DERIVED_UNITS = {
@@ -82,6 +85,17 @@ def load_authorities() -> pd.DataFrame:
 def load_indicators() -> pd.DataFrame:
     """Published indicators, one column each, indexed by 2023 code (NaN = not published)."""
     return _read("indicators.csv").set_index("code")
+
+
+#: the IoD edition of the ``imd_*`` columns: loader option ``iod``
+IOD_EDITIONS = ("2025", "2019")
+#: IoD 2025 summaries with no IoD 2019 counterpart here: NaN under ``iod="2019"``
+IOD2025_ONLY = ("imd_share_lsoas_most_deprived_10pct", "imd_extent", "imd_local_concentration")
+
+
+def load_iod2019() -> pd.DataFrame:
+    """IoD 2019 average scores (File 10, mapped to 2023 codes), indexed by code."""
+    return _read("iod2019.csv").set_index("code")
 
 
 def load_indicator_metadata() -> pd.DataFrame:
@@ -118,8 +132,10 @@ def hexmap_frame() -> pd.DataFrame:
     return frame
 
 
-def _indicator_table(authorities: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Published plus derived indicators, columns in a stable order, and their units."""
+def _indicator_table(authorities: pd.DataFrame,
+                     iod: str = "2025") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Published plus derived indicators, columns in a stable order, and their units.
+    ``iod="2019"`` replaces the IoD 2025 columns by IoD 2019 (same names)."""
     population = authorities["population_mid2023"].to_numpy(float)
     base = authorities["band_d_equivalents_after_cts"].to_numpy(float)
     before = authorities["band_d_equivalents_before_cts"].to_numpy(float)
@@ -136,6 +152,11 @@ def _indicator_table(authorities: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
         "taxpayers_per_head": taxpayers / population,
     }, index=authorities["code"])
     published = load_indicators().reindex(authorities["code"])
+    if iod == "2019":
+        published = published.copy()
+        old = load_iod2019().reindex(authorities["code"])
+        published[list(old.columns)] = old.to_numpy()
+        published[list(IOD2025_ONLY)] = np.nan
     meta = load_indicator_metadata().set_index("indicator")
     units = {name: str(meta.loc[name, "unit"]) for name in published.columns}
     units.update(DERIVED_UNITS)
@@ -143,7 +164,8 @@ def _indicator_table(authorities: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
 
 
 def load(year: str | list[str] | None = None, nations: str = "region",
-         need_index: bool = False, need_index_spread: float = 0.2, **options) -> Federation:
+         need_index: bool = False, need_index_spread: float = 0.2, iod: str = "2025",
+         **options) -> Federation:
     """The 296 English lower-tier authorities as a one-year :class:`Federation`.
 
     Args:
@@ -155,12 +177,20 @@ def load(year: str | list[str] | None = None, nations: str = "region",
             (:func:`simulator.need_index.engine.la_need_index`).
         need_index_spread: its population-weighted standard deviation (a
             policy assumption, 0 < spread <= 1).
+        iod: ``"2025"`` (default) or ``"2019"``: the edition of the Indices
+            of Deprivation in the ``imd_*`` indicators (and so in the need
+            index), for comparison.
 
     Raises:
         ConfigurationError: an unknown option, ``nations`` or ``need_index`` value.
         DataValidationError: a year other than 2025-26.
     """
-    check_options("england_la", options, ("year", "nations", "need_index", "need_index_spread"))
+    check_options("england_la", options,
+                  ("year", "nations", "need_index", "need_index_spread", "iod"))
+    iod = str(iod) if isinstance(iod, (str, int)) and not isinstance(iod, bool) else iod
+    if iod not in IOD_EDITIONS:
+        raise ConfigurationError(
+            f"england_la: iod must be one of '2025', '2019'; got {iod!r}")
     if not isinstance(need_index, (bool, np.bool_)):
         raise ConfigurationError(
             f"england_la: need_index must be true or false, got {need_index!r}")
@@ -173,7 +203,7 @@ def load(year: str | list[str] | None = None, nations: str = "region",
     council_tax = (authorities["band_d_equivalents_after_cts"].to_numpy(float)
                    * authorities["band_d_average_gbp"].to_numpy(float))
     income_tax = authorities["income_tax_2021_22_gbp_m"].to_numpy(float) * 1e6
-    indicators, units = _indicator_table(authorities)
+    indicators, units = _indicator_table(authorities, iod)
     units.update({
         "population": "persons (ONS mid-2023 estimate)",
         "revenue": "GBP per year",
@@ -201,9 +231,10 @@ def load(year: str | list[str] | None = None, nations: str = "region",
         source=SOURCE,
     )
     if need_index:
-        # computed by simulator.need_index, registered there: this loader does not import it
+        # computed by simulator.need_index, registered there: this loader does not import it;
+        # the cached packaged index is IoD 2025's, IoD 2019 computes its own
         federation = derived("england_la", "need_index")(federation, spread=float(need_index_spread),
-                                                         packaged=True)
+                                                         packaged=(iod == "2025"))
     if year is not None:
         federation = federation.select_years(year)
     return federation
