@@ -69,6 +69,8 @@ def gini(values, weights=None) -> np.ndarray:
         lorenz = np.cumsum(shares, axis=-1)
         population_share = w / w.sum(axis=-1, keepdims=True)
         result = 1.0 - (population_share * (2.0 * lorenz - shares)).sum(axis=-1)
+    # equal values give 1 - (sum of shares) = -2e-16 in floating point: that is 0
+    result = np.where((result < 0.0) & (result > -1e-12), 0.0, result)
     mean = total[..., 0] / weights.sum(axis=-1)
     return np.where(_meaningful_mean(mean, values) & np.isfinite(mean), result, np.nan)
 

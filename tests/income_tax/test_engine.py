@@ -66,7 +66,7 @@ def test_one_penny_on_the_north_east_higher_rate(tmp_path):
     ("    schedule: wales_2024_25\n", 6, "devolution.income_tax.schedule",
      "unknown income-tax schedule"),
     ("    taxable_income_elasticity: {basic: true}\n", 6,
-     "devolution.income_tax.taxable_income_elasticity", "true/false"),
+     "devolution.income_tax.taxable_income_elasticity.basic", "true/false"),
     ("    schedule: ruk_2024_25\n    rate_change: 0.1\n", 5, "devolution.income_tax",
      "rate_change must be 0"),
 ])

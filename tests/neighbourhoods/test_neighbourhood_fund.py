@@ -91,14 +91,14 @@ def test_bad_parameters_are_refused():
         NeighbourhoodFund(amount=1.0)
     with pytest.raises(ValidationError, match="authority_indicator"):
         NeighbourhoodFund(amount=1.0, places=1, minimum_share=0.3)
-    with pytest.raises(ValidationError, match="valid number"):
+    with pytest.raises(ValidationError, match="valid number|not a number"):
         NeighbourhoodFund(amount=True, places=1)
     with pytest.raises(ValidationError, match="finite"):
         NeighbourhoodFund(amount=float("inf"), places=1)
     for field in ("minimum_share", "cap_multiple", "exit_guarantee", "band"):
         with pytest.raises(ValidationError, match=f"{field}[\\s\\S]*valid number"):
             NeighbourhoodFund(amount=1.0, places=1, authority_indicator="la", **{field: True})
-    with pytest.raises(ValidationError, match="valid number"):
+    with pytest.raises(ValidationError, match="valid number|not a number"):
         NeighbourhoodFund(amount=1.0, places=1, selection="composite",
                           composite_weights={"need": True})
     with pytest.raises(ConfigurationError, match="not in the dataset"):
