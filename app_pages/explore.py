@@ -235,7 +235,7 @@ need_table = needs_presentation.need_adjusted_table(by_region, year)
 if need_table is not None:
     st.subheader(f"Funding against assessed need ({year})")
     st.caption("Resources per head relative to the average, divided by assessed spending need "
-               "(simulator.needs; docs/needs.md): 100 = funded exactly at need.")
+               "(the spending needs model: see the Needs page): 100 = funded exactly at need.")
     st.dataframe(need_table.round(1), hide_index=True, key="x_need_table",
                  height=presentation.table_height(len(need_table)) if len(need_table) <= 20
                  else "auto")

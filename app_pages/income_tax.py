@@ -7,7 +7,9 @@ from app_pages import _shared as app
 from simulator.income_tax import CODES, YEARS, in_force, load_schedule
 from simulator.income_tax.incidence import system_incidence
 from simulator.presentation import income_tax as view
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["income_tax"])
 st.title("Income tax by band")
 st.caption("Each region's taxpayers follow a synthetic income distribution fitted to HMRC "
            "statistics (ITLS Table 2.2 payers by marginal rate, SPI 2021-22 means and medians); "
@@ -34,6 +36,7 @@ with st.sidebar:
     starts = [in_force(code, year)] + [n for n in (f"ruk_{suffix}", f"scotland_{suffix}")
                                        if n != in_force(code, year)]
     start = st.selectbox("Start from schedule", starts, key="it_start",
+                         format_func=lambda name: load_schedule(name).title,
                          help="The first is the schedule in force for the region.")
     behaviour = st.radio("Behaviour", ["static (elasticity 0)", "default elasticities"],
                          key="it_behaviour",
@@ -92,7 +95,7 @@ st.caption(f"By marginal-rate band (the taxpayer's top band under the schedule i
            f"{year}:")
 st.dataframe(view.class_table(tables.classes), hide_index=True, key="it_classes")
 
-st.subheader(f"Equalisation consequences, {year} ({scenario_name})")
+st.subheader(f"Equalisation consequences, {year} ({app.scenario_label(scenario_name)})")
 st.caption("The library scenario with income tax devolved and a 75% gap-fill, run with the "
            "region's schedule and with the schedule in force: own revenue in GBP m, resources "
            f"in GBP per head, {year}.")

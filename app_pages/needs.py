@@ -12,7 +12,9 @@ from simulator.needs import DEFAULT_WEIGHTS, FACTORS, LATEST_YEAR, assess_itl1, 
 from simulator.needs.itl1 import funding_against_need, years as needs_years
 from simulator.presentation import needs as draw
 from simulator.needs import england_la as la_needs
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["needs"])
 st.title("Spending needs: nations and regions")
 st.caption(
     "A representative expenditure system, as Australia's Commonwealth Grants Commission assesses "

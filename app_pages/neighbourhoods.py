@@ -10,7 +10,9 @@ from simulator.neighbourhoods import left_behind_by_place, selection_probability
 from simulator.presentation import MAP_CONFIG, change_map
 from simulator.presentation import neighbourhoods as show
 from simulator.steps import NeighbourhoodFund
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["neighbourhoods"])
 st.title("Neighbourhoods: England's 33,755 small areas")
 st.caption("LSOAs (2021), Census 2021 residents; English Indices of Deprivation 2025 (MHCLG); "
            "Community Needs Index 2023 (OCSI for Local Trust; higher = more need). Crown "
@@ -102,7 +104,9 @@ with st.sidebar:
                       disabled=rule == "both_top_decile",
                       help="The next places get a share falling linearly to 0: no cliff.")
     share = st.radio("Share", ["per_head", "per_need", "equal"], key="nb_share",
-                     horizontal=True, help="per_need: per head times the CNI score.")
+                     horizontal=True, format_func={"per_head": "per head", "per_need": "per need",
+                                                   "equal": "equal"}.get,
+                     help="Per need: per head times the Community Needs Index score.")
     two_tiers = st.toggle("Two tiers: national -> authorities -> neighbourhoods",
                           value=False, key="nb_tiers")
     minimum_share = st.slider("Authority minimum (share of its per-head amount)", 0.0, 0.9,

@@ -297,8 +297,8 @@ mech_years = (app.library_scenario(st.session_state.get("ot_mech") or mech_optio
               if mech_options else None) or []
 st.subheader("Settlement mechanisms: Barnett and business rates retention"
              + (f", {mech_years[0]} to {mech_years[-1]}" if mech_years else ""))
-st.caption("The library scenarios barnett_with_needs_floor and business_rates_75_retention "
-           "(steps `barnett` and `business_rates_retention`) run over their published years "
+st.caption("Two library scenarios, Barnett with a needs-based floor and 75% business rates "
+           "retention, run over their published years "
            "with the settings below; the change is against the data (identifiable expenditure).")
 mech_name = st.radio("Mechanism", mech_options,
                      format_func=MECHANISMS.get, key="ot_mech", horizontal=True)

@@ -10,7 +10,9 @@ from simulator.data import uk_itl1
 from simulator.data.uk_national import functions
 from simulator import presentation
 from simulator.presentation import taxes as draw
+from simulator.presentation import glossary
 
+st.set_page_config(page_title=glossary.PAGE_TITLES["taxes"])
 st.title("Taxes: which suit devolution?")
 st.caption("Every tax family of the UK's 12 nations and regions scored on the questions a "
            "commission asks: does it raise enough, is its base spread evenly, is it stable, "

@@ -149,7 +149,7 @@ def tax_change(federation: Federation, tax: str, yield_change: float, *,
     label = tax.upper() if tax in ("vat", "nics") else tax.replace("_", " ").capitalize()
     title = (f"{label}: yield {100 * p:+g}% at unchanged behaviour"
              + (f", base elasticity {epsilon:g}" if epsilon else "") + f" ({sign}), {year}")
-    method = (f"Each region's change in tax paid is its {year} revenue from {tax} times "
+    method = (f"Each region's change in tax paid is its {year} revenue from {label if label.isupper() else label.lower()} times "
               f"((1 + {p:g}) ** (1 - {epsilon:g}) - 1); the effect on the region is minus that "
               "(residents pay it). It assumes the change scales every region's yield alike.")
     method += _devolved_caveat(tax)

@@ -38,6 +38,12 @@ STEP_TYPE_LABELS: dict[str, str] = {
     "capacity_cap": "Fiscal capacity cap",
     "family_equalisation": "Equalisation by tax family",
     "targeted_fund": "Fund targeted at the highest need",
+    "barnett": "Barnett formula (population share of England's spending changes)",
+    "business_rates_retention": "Business rates retention (tariffs, top-ups, levy, safety net)",
+    "expenditure_need": "Pool shared by assessed spending need",
+    "fiscal_equalisation": "Full fiscal equalisation (capacity and spending need)",
+    "needs_floor": "Needs-based floor for one region",
+    "neighbourhood_fund": "Fund for the neediest neighbourhoods",
 }
 
 #: A step parameter (its field path inside a step) -> plain words.
@@ -84,6 +90,10 @@ PAGE_TITLES: dict[str, str] = {
     "learn": "Learn · fiscalsim",
     "editor": "Scenario editor · fiscalsim",
     "data": "Data · fiscalsim",
+    "needs": "Spending needs · fiscalsim",
+    "neighbourhoods": "Neighbourhoods · fiscalsim",
+    "taxes": "Taxes · fiscalsim",
+    "income_tax": "Income tax by band · fiscalsim",
 }
 
 #: Term -> plain definition: every term a teacher meets on these pages.

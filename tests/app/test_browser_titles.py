@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 PATHS = {"explore": "", "compare": "compare", "over_time": "over_time",
          "need_index": "need_index", "targets": "targets", "learn": "learn",
-         "editor": "editor", "data": "data"}
+         "editor": "editor", "data": "data", "needs": "needs",
+         "neighbourhoods": "neighbourhoods", "taxes": "taxes", "income_tax": "income_tax"}
 
 
 def test_every_page_has_its_own_title(app_url, browser):  # noqa: F811

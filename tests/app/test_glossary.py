@@ -15,8 +15,9 @@ def test_every_step_type_and_page_has_a_plain_label():
     assert set(STEP_TYPES) <= set(glossary.STEP_TYPE_LABELS)
     assert all("_" not in label for label in glossary.STEP_TYPE_LABELS.values())
     assert set(glossary.PAGE_TITLES) == {"explore", "compare", "over_time", "need_index",
-                                         "targets", "learn", "editor", "data"}
-    assert len(set(glossary.PAGE_TITLES.values())) == 8
+                                         "targets", "learn", "editor", "data", "needs",
+                                         "neighbourhoods", "taxes", "income_tax"}
+    assert len(set(glossary.PAGE_TITLES.values())) == len(glossary.PAGE_TITLES)
 
 
 def test_parameter_option_metric_and_reason_in_words():

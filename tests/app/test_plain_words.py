@@ -34,6 +34,7 @@ def shown_text(at, *, documents: bool) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("page, query", [
     ("explore", {}), ("compare", {}), ("over_time", {}), ("need_index", {}), ("targets", {}),
     ("learn", {}), ("learn", {"system": "canada_equalization_2025_26"}), ("data", {}),
+    ("needs", {}), ("neighbourhoods", {}), ("taxes", {}), ("income_tax", {}),
 ])
 def test_no_identifiers_on_screen(library, page, query):
     at = open_page(page, **query)
