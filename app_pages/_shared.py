@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 import simulator
-from simulator import presentation
+from simulator.presentation import learn, maps, over_time, targets
 from simulator.data import uk_itl1
 from simulator.scenario import DatasetSpec, Scenario, ScenarioError, load_scenario, parse_scenario
 from simulator.scenario.library import library_dir, library_scenarios
@@ -49,7 +49,7 @@ def dataset_description(name: str) -> str:
 def federation(name: str, **options: str) -> simulator.Federation:
     """Every year of a dataset, loaded once per process (federations are immutable)."""
     if name == TEACHING:
-        return presentation.teaching_federation()
+        return learn.teaching_federation()
     return simulator.load_federation(name, **options)
 
 
@@ -98,8 +98,8 @@ def boundaries(name: str) -> str | None:
     geojson = loader()
     first = geojson["features"][0]["properties"] if geojson.get("features") else {}
     if "code" not in first and "areacd" in first:
-        geojson = presentation.geojson_with_codes(geojson, "areacd")
-    return presentation.geojson_data_url(geojson)
+        geojson = maps.geojson_with_codes(geojson, "areacd")
+    return maps.geojson_data_url(geojson)
 
 
 @st.cache_resource(show_spinner=False)
@@ -108,7 +108,7 @@ def hexmap(name: str) -> str | None:
     URL, or None when it ships none (only ``england_la`` does)."""
     module = _data_module(name)
     frame = getattr(module, "hexmap_frame", None)
-    return presentation.geojson_data_url(presentation.hex_geojson(frame())) if frame else None
+    return maps.geojson_data_url(maps.hex_geojson(frame())) if frame else None
 
 
 def provenance(name: str) -> str | None:
@@ -403,7 +403,7 @@ def absorbed(key: tuple[str, float], projection: tuple, method: str | None):
     fed = projected(key, *projection)
     shares = absorbed_share(fed, library_scenario(key[0]).to_system(),
                             bga=_bga(key, method, fed))
-    return presentation.absorbed_frame(shares, fed)
+    return over_time.absorbed_frame(shares, fed)
 
 
 # ---------------------------------------------------------------- need index
@@ -448,7 +448,7 @@ def solve(key: tuple[str, float], year: str, kind: str, **arguments: Any):
 
     scenario = target_scenario(key[0], year)
     if kind == "self_financing":
-        scenario, _ = presentation.with_contribution_step(scenario)
+        scenario, _ = targets.with_contribution_step(scenario)
         return analysis.solve_self_financing(scenario, **arguments)
     if kind == "min_share":
         return analysis.solve_min_share(scenario, **arguments)
@@ -471,4 +471,4 @@ def validation_sections() -> dict[str, str]:
     """docs/validation.md by preset name (published vs simulated tables)."""
     if not VALIDATION_DOC.exists():
         return {}
-    return presentation.validation_sections(VALIDATION_DOC.read_text(encoding="utf-8"))
+    return learn.validation_sections(VALIDATION_DOC.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import maps, results, style
 
 st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
@@ -50,36 +50,36 @@ if len(chosen) < 2:
     st.info("Pick at least two scenarios.")
     st.stop()
 
-results, failed = {}, False
+runs, failed = {}, False
 for name in chosen:
     try:
         scenario = app.library_scenario(name)
-        results[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
+        runs[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
                                             year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
         failed = True
-if failed or len(results) < 2:
+if failed or len(runs) < 2:
     st.stop()
 
-first = next(iter(results.values()))
+first = next(iter(runs.values()))
 cur = first.currency
-unit = presentation.per_head_label(cur, year)
-frames = {name: result.by_region() for name, result in results.items()}
+unit = style.per_head_label(cur, year)
+frames = {name: result.by_region() for name, result in runs.items()}
 
 # ------------------------------------------------------------------ system figures
 st.subheader(f"System figures ({year})")
-table = presentation.system_table({n: r.summary() for n, r in results.items()}, cur, year)
-st.dataframe(presentation.system_table_style(table), hide_index=True, key="c_system",
-             height=presentation.table_height(len(table)))
+table = results.system_table({n: r.summary() for n, r in runs.items()}, cur, year)
+st.dataframe(results.system_table_style(table), hide_index=True, key="c_system",
+             height=style.table_height(len(table)))
 
 # ------------------------------------------------------------------ winners and losers
 st.subheader(f"Winners and losers: change in resources per head ({unit})")
-changes = presentation.winners_losers(frames, cur, year)
+changes = results.winners_losers(frames, cur, year)
 value_columns = [c for c in changes.columns if c not in ("code", "region")]
-st.dataframe(presentation.gain_loss_style(changes, value_columns), hide_index=True,
+st.dataframe(style.gain_loss_style(changes, value_columns), hide_index=True,
              key="c_changes", column_config={"code": "Code", "region": "Region"},
-             height=presentation.table_height(len(changes)) if len(changes) <= 20 else "auto")
+             height=style.table_height(len(changes)) if len(changes) <= 20 else "auto")
 
 geojson = app.boundaries(dataset)
 if geojson is not None:
@@ -88,21 +88,21 @@ if geojson is not None:
                 for frame in frames.values())
     for col, (name, frame) in zip(st.columns(len(frames)), frames.items()):
         with col:
-            st.plotly_chart(presentation.change_map(
+            st.plotly_chart(maps.change_map(
                 frame[frame["year"] == year], geojson, column, title=name,
                 unit=f"{cur} per head", height=480, bound=bound),
-                key=f"c_map_{name}", config=presentation.MAP_CONFIG)
+                key=f"c_map_{name}", config=maps.MAP_CONFIG)
     st.caption(f"Blue gains, orange losses; one colour scale for every map ({unit}).")
 
 # ------------------------------------------------------------------ Lorenz
 st.subheader(f"Lorenz curves of resources per head ({year})")
 this_year = {name: frame[frame["year"] == year] for name, frame in frames.items()}
 reference = this_year[chosen[0]]
-curves = {f"Baseline of {chosen[0]}": presentation.lorenz_curve(
+curves = {f"Baseline of {chosen[0]}": results.lorenz_curve(
     reference[f"baseline_per_head_{cur.lower()}"], reference["population"])}
 for name, frame in this_year.items():
-    curves[name] = presentation.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
+    curves[name] = results.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
                                              frame["population"])
-st.plotly_chart(presentation.lorenz_figure(curves, year=year), key="c_lorenz")
+st.plotly_chart(results.lorenz_figure(curves, year=year), key="c_lorenz")
 st.caption("The further a curve bows below the diagonal, the more unequal resources per head; "
            "the Gini in the system figures is twice the area between them.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import maps, revenue, style
 
 st.title("Data")
 st.caption("Revenue raised in each region, per head, by tax family: what a region would "
@@ -25,20 +25,20 @@ year = app.year_slider("data_year", list(fed.years))
 app.share(dataset=dataset, year=year, **options)
 
 one_year = app.federation_year(dataset, year, **options)
-unit = presentation.per_head_label(fed.currency, year)
+unit = style.per_head_label(fed.currency, year)
 st.subheader(f"Revenue per head by region and tax ({unit})")
-table = presentation.revenue_table(one_year, year)
+table = revenue.revenue_table(one_year, year)
 codes = None
 if len(table) > 40:  # hundreds of areas: the extremes in the chart, every area in the table
-    codes = presentation.extremes(table, "Total", 20)
+    codes = maps.extremes(table, "Total", 20)
     st.caption(f"The 20 highest and the 20 lowest totals per head of {len(table)} areas; the "
                "table below lists every area.")
-st.plotly_chart(presentation.revenue_figure(one_year, year, codes=codes), key="data_chart")
+st.plotly_chart(revenue.revenue_figure(one_year, year, codes=codes), key="data_chart")
 
 money_columns = [c for c in table.columns if c not in ("code", "region")]
 st.dataframe(
-    presentation.number_style(table), hide_index=True, key="data_table",
-    height=presentation.table_height(len(table)) if len(table) <= 20 else "auto",
+    style.number_style(table), hide_index=True, key="data_table",
+    height=style.table_height(len(table)) if len(table) <= 20 else "auto",
     column_config={"code": "Code", "region": "Region",
                    **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
 st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import options, results, style, tables
 from simulator.scenario import ScenarioError, dump_scenario
 
 st.title("Scenario editor")
@@ -19,7 +19,7 @@ def start_text(name: str) -> str:
     """A library scenario as self-contained YAML (``extends`` resolved), under
     the file's own header comments."""
     if name not in library:
-        return presentation.STARTER_SCENARIO
+        return options.STARTER_SCENARIO
     lines = library[name].read_text(encoding="utf-8").splitlines()
     header = [line for line in lines[:next((k for k, line in enumerate(lines)
                                             if not line.startswith("#")), len(lines))]]
@@ -50,7 +50,7 @@ with right:
     except ScenarioError as exc:
         n = len(exc.problems)
         st.error(f"{n} problem{'s' if n != 1 else ''} in the scenario:", icon=":material/error:")
-        st.dataframe(presentation.problems_table(exc.problems), hide_index=True,
+        st.dataframe(tables.problems_table(exc.problems), hide_index=True,
                      key="e_problems")
         st.stop()
     except app.USER_ERRORS as exc:
@@ -62,25 +62,25 @@ with right:
                f"{'s' if len(scenario.steps) != 1 else ''}.", icon=":material/check_circle:")
     try:
         result = app.run(scenario)
-        tables = presentation.result_tables(result)
+        downloads = tables.result_tables(result)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The scenario is valid but could not run")
         st.stop()
     cur = result.currency
     last = result.federation.years[-1]
     st.subheader(f"Resources per head by region ({cur} per head, {last})")
-    regions = presentation.region_table(tables["regions"], cur, last)
-    st.dataframe(presentation.number_style(regions), hide_index=True, key="e_regions",
-                 height=presentation.table_height(len(regions)) if len(regions) <= 20
+    regions = results.region_table(downloads["regions"], cur, last)
+    st.dataframe(style.number_style(regions), hide_index=True, key="e_regions",
+                 height=style.table_height(len(regions)) if len(regions) <= 20
                  else "auto",
                  # a narrow column: short headers, the unit and year are in the heading
                  column_config={c: c.split(" (")[0] for c in regions.columns})
 
-summary = tables["summary"]
+summary = downloads["summary"]
 st.subheader(f"System figures ({last})")
-figures = presentation.system_table({scenario.name: summary}, cur, last)
-st.dataframe(presentation.system_table_style(figures), hide_index=True, key="e_summary",
-             height=presentation.table_height(len(figures)))
+figures = results.system_table({scenario.name: summary}, cur, last)
+st.dataframe(results.system_table_style(figures), hide_index=True, key="e_summary",
+             height=style.table_height(len(figures)))
 
 st.subheader("Downloads")
 stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in scenario.name) or "scenario"
@@ -90,9 +90,9 @@ notes = [f"Scenario: {scenario.name}", f"Dataset: {scenario.dataset.name}",
 c1, c2, c3, _ = st.columns([1, 1, 1, 2])
 c1.download_button("Scenario (YAML)", dump_scenario(scenario), f"{stem}.yaml",
                    mime="application/x-yaml", key="e_dl_yaml", icon=":material/download:")
-c2.download_button("Results (CSV)", tables["regions"].to_csv(index=False), f"{stem}.csv",
+c2.download_button("Results (CSV)", downloads["regions"].to_csv(index=False), f"{stem}.csv",
                    mime="text/csv", key="e_dl_csv", icon=":material/download:")
-c3.download_button("Results (Excel)", presentation.excel_bytes(tables, notes),
+c3.download_button("Results (Excel)", tables.excel_bytes(downloads, notes),
                    f"{stem}.xlsx", key="e_dl_xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.caption("CSV: one row per year and region (money in "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import maps, options, results, style
 
 st.title("Explore a settlement")
 
@@ -51,7 +51,7 @@ try:
     elif library:
         base = app.library_scenario(chosen)
     else:
-        base = app.text_scenario(presentation.STARTER_SCENARIO, "starter")
+        base = app.text_scenario(options.STARTER_SCENARIO, "starter")
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
     st.stop()
@@ -67,20 +67,20 @@ with st.sidebar:
                            help="The scenario's own dataset is chosen first.")
     st.caption(app.dataset_description(dataset))
     # the scenario's own dataset options (e.g. a data vintage), some of them on widgets
-    options = dict(base.dataset.options) if base.dataset.name == dataset else {}
+    data_options = dict(base.dataset.options) if base.dataset.name == dataset else {}
     for option, values in app.DATASET_OPTIONS.get(dataset, {}).items():
         key = f"x_{option}"
         app.seed(key, option, values)
-        st.session_state.setdefault(key, options.get(option) if options.get(option) in values
-                                    else values[0])
-        options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
-                                   horizontal=True)
-    fed = app.federation_or_stop(dataset, **options)
+        own_value = data_options.get(option)
+        st.session_state.setdefault(key, own_value if own_value in values else values[0])
+        data_options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
+                                        horizontal=True)
+    fed = app.federation_or_stop(dataset, **data_options)
     year = app.year_slider("x_year", list(fed.years),
                            default=base.years[-1] if base.years else None)
 
 # ------------------------------------------------------------------ key options
-own = presentation.key_options(base)
+own = options.key_options(base)
 taxes = list(fed.taxes)
 
 
@@ -111,7 +111,7 @@ with st.container(border=True):
     col_tax, col_eq = st.columns([3, 2], gap="large")
     with col_tax:
         devolved = st.multiselect("Taxes devolved", taxes, key=K + "taxes",
-                                  format_func=presentation.tax_label)
+                                  format_func=style.tax_label)
         shares = {}
         share_columns = st.columns(3)
         for k, tax in enumerate(devolved):
@@ -120,7 +120,7 @@ with st.container(border=True):
                 value = url_shares.get(tax, own["devolution"].get(tax, 1.0))
                 st.session_state[key] = min(1.0, max(0.0, float(value)))
             with share_columns[k % 3]:
-                shares[tax] = st.slider(f"{presentation.tax_label(tax)}: share devolved",
+                shares[tax] = st.slider(f"{style.tax_label(tax)}: share devolved",
                                         0.0, 1.0, step=0.05, key=key)
     with col_eq:
         app.seed(K + "rate", "rate", parse=float)
@@ -155,15 +155,16 @@ with st.container(border=True):
                               f"{own['target_index']:g})", 0.0, top, step=0.5,
                               key=K + "floor")
 
-app.share(scenario=chosen if chosen != UPLOAD else None, dataset=dataset, year=year, **options,
+app.share(scenario=chosen if chosen != UPLOAD else None, dataset=dataset, year=year,
+          **data_options,
           taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved), rate=f"{rate:g}",
           fraction=f"{fraction:g}", guarantee=int(guarantee),
           floor=None if floor is None else f"{floor:g}")
 
 # ------------------------------------------------------------------ run
 try:
-    scenario = presentation.with_key_options(
-        app.on_data(base, dataset, options, year), devolution=shares, rate=rate,
+    scenario = options.with_key_options(
+        app.on_data(base, dataset, data_options, year), devolution=shares, rate=rate,
         standard_fraction=fraction, guarantee=guarantee, floor_index=floor)
     result = app.run(scenario)
     summary = result.summary()
@@ -173,10 +174,10 @@ except app.USER_ERRORS as exc:
     st.stop()
 
 cur = result.currency
-unit = presentation.per_head_label(cur, year)
+unit = style.per_head_label(cur, year)
 
 # ------------------------------------------------------------------ system figures
-cards = presentation.summary_metrics(summary, cur, year)
+cards = results.summary_metrics(summary, cur, year)
 for row in (cards[:3], cards[3:]):
     for column, card in zip(st.columns(3), row):
         column.metric(card["label"], card["value"], card["delta"],
@@ -187,7 +188,7 @@ this_year = by_region[by_region["year"] == year]
 n_regions = len(this_year)
 #: datasets with hundreds of areas show the largest gains and losses in the bar charts
 SHOWN = 20
-codes = (presentation.extremes(this_year, f"change_per_head_{cur.lower()}", SHOWN)
+codes = (maps.extremes(this_year, f"change_per_head_{cur.lower()}", SHOWN)
          if n_regions > 2 * SHOWN else None)
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -195,7 +196,7 @@ with left:
     if codes is not None:
         st.caption(f"The {SHOWN} largest and the {SHOWN} smallest changes per head of "
                    f"{n_regions} areas; the table below lists every area.")
-    st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
+    st.plotly_chart(results.resources_figure(result, year, codes=codes),
                     key="x_resources")
 with right:
     hexes = app.hexmap(dataset)
@@ -206,19 +207,19 @@ with right:
     geojson = hexes if kind == "Hex map" else app.boundaries(dataset)
     st.subheader(f"Change in resources per head ({unit})")
     if geojson is not None:
-        st.plotly_chart(presentation.change_map(
+        st.plotly_chart(maps.change_map(
             this_year, geojson, f"change_per_head_{cur.lower()}",
             title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
-            key="x_map", config=presentation.MAP_CONFIG)
+            key="x_map", config=maps.MAP_CONFIG)
     else:
         st.info("No map for this dataset (it ships no boundaries).")
 
-table = presentation.region_table(by_region, cur, year)
+table = results.region_table(by_region, cur, year)
 change = [c for c in table.columns if c.startswith("Change")]
-st.dataframe(presentation.gain_loss_style(table, change).format(
+st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="x_table",
-             height=presentation.table_height(len(table)) if len(table) <= 20 else "auto")
+             height=style.table_height(len(table)) if len(table) <= 20 else "auto")
 
 st.subheader(f"Marginal equalisation rates ({year})")
 st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "
@@ -230,5 +231,5 @@ except app.USER_ERRORS as exc:
 else:
     if codes is not None:
         st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
-    st.plotly_chart(presentation.marginal_rates_figure(rates, year, codes=codes),
+    st.plotly_chart(results.marginal_rates_figure(rates, year, codes=codes),
                     key="x_rates")

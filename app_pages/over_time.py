@@ -4,7 +4,7 @@ methods, Monte-Carlo fan charts and risk sharing (simulator.over_time)."""
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import over_time, results, style
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
 st.title("Over time: projections, indexation and risk")
@@ -92,7 +92,7 @@ with st.sidebar:
                                 else "indexed_per_capita")
     method = st.selectbox("Indexation of the deduction", method_choices, key="ot_method",
                           format_func=lambda m: "Static (re-measured each year)"
-                          if m == "static" else presentation.bga_label(m),
+                          if m == "static" else over_time.bga_label(m),
                           disabled=not indexed,
                           help=f"From {last} (the base year: the deduction equals the region's "
                                "revenue) on." if indexed else
@@ -157,21 +157,21 @@ st.caption(f"Data: {shown.source}.")
 # ------------------------------------------------------------------ 1. projection
 st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1]} "
              f"({unit}, cash)")
-st.plotly_chart(presentation.over_time_figure(
+st.plotly_chart(over_time.over_time_figure(
     by_region, f"resources_per_head_{cur.lower()}", unit=unit,
     first_projected=shown.years[1]), key="ot_projection")
-table = presentation.region_table(by_region, cur, shown.years[-1])
+table = results.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
-st.dataframe(presentation.gain_loss_style(table, change).format(
+st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
-             hide_index=True, key="ot_table", height=presentation.table_height(len(table)))
+             hide_index=True, key="ot_table", height=style.table_height(len(table)))
 if own is not None:
     st.caption(f"Before: the baseline (today's settlement) in {shown.years[-1]}; after: the "
                "scenario with its own projection (see above).")
 else:
     st.caption(f"Before: the baseline (today's settlement) in {end}; after: the scenario, "
                + (f"its deduction indexed from {last} by the "
-                  f"{presentation.bga_label(method).lower()} method." if indexed
+                  f"{over_time.bga_label(method).lower()} method." if indexed
                   else "its block grant adjustment as in the scenario (no indexation)."))
 
 # ------------------------------------------------------------------ 2. block grant adjustment
@@ -189,16 +189,16 @@ else:
                "region's population), indexed deduction (its total growth). Gain = own "
                "revenue less the deduction, summed over the years.")
     try:
-        methods = presentation.bga_methods_table(app.bga_comparison(key, projection), cur, end)
+        methods = over_time.bga_methods_table(app.bga_comparison(key, projection), cur, end)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The comparison of methods")
     else:
-        st.plotly_chart(presentation.bga_methods_figure(
+        st.plotly_chart(over_time.bga_methods_figure(
             methods, chosen=generic_method, unit=f"{cur} m, cumulative {last} to {end}"),
             key="ot_methods")
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
-        st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
-                     key="ot_methods_table", height=presentation.table_height(len(methods)),
+        st.dataframe(style.gain_loss_style(methods, value_columns), hide_index=True,
+                     key="ot_methods_table", height=style.table_height(len(methods)),
                      column_order=["region", *value_columns], column_config={"region": "Region"})
         st.caption(f"Cumulative gain (+, blue) or loss (-, orange) against the centre, "
                    f"{cur} m summed over {last} to {end}.")
@@ -230,7 +230,7 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "The Monte-Carlo run")
     st.stop()
 column = f"{measure}_{cur.lower()}"
-st.plotly_chart(presentation.fan_chart(bands, column,
+st.plotly_chart(over_time.fan_chart(bands, column,
                                        unit=f"{MEASURES[measure]} ({unit}, cash)",
                                        central=by_region[["year", "code", column]]),
                 key="ot_fan")
@@ -238,8 +238,8 @@ final = bands[bands["year"] == end].pivot_table(index=["code", "region"], column
                                                 values=column, sort=False)
 final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]
 final = final.reset_index().rename(columns={"code": "Code", "region": "Region"})
-st.dataframe(presentation.number_style(final), hide_index=True, key="ot_bands",
-             height=presentation.table_height(len(final)))
+st.dataframe(style.number_style(final), hide_index=True, key="ot_bands",
+             height=style.table_height(len(final)))
 st.caption(f"{MEASURES[measure]} in {end} across {draws} draws (seed {seed}).")
 
 # ------------------------------------------------------------------ 4. risk sharing
@@ -249,15 +249,15 @@ st.caption("Share absorbed: of a 1% fall in one region's own revenue (alone, fro
            "Volatility: the standard deviation of resources per head across the draws, before "
            "equalisation (grant after adjustment + own revenue) and after.")
 try:
-    risk = presentation.risk_table(app.absorbed(key, projection, generic_method),
+    risk = over_time.risk_table(app.absorbed(key, projection, generic_method),
                                    volatility(draws_result), cur, end)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The risk-sharing figures")
     st.stop()
-st.plotly_chart(presentation.risk_figure(risk, end, cur), key="ot_risk")
+st.plotly_chart(over_time.risk_figure(risk, end, cur), key="ot_risk")
 percent = [c for c in risk.columns if c.endswith("%)")]
-st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
-             .format(presentation.number_text("{:.1f}"), subset=percent),
-             hide_index=True, key="ot_risk_table", height=presentation.table_height(len(risk)))
+st.dataframe(style.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
+             .format(style.number_text("{:.1f}"), subset=percent),
+             hide_index=True, key="ot_risk_table", height=style.table_height(len(risk)))
 if risk[percent[0]].isna().all():
     st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")

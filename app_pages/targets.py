@@ -5,7 +5,7 @@ build_report)."""
 import streamlit as st
 
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import style, targets
 from simulator.analysis import default_options
 
 st.title("Targets: solve for a goal")
@@ -56,7 +56,7 @@ cur = app.federation(base.dataset.name, **base.dataset.options).currency
 
 def show(result, kind: str, metric: str = "gini") -> None:
     """The answer, what it achieves and, when infeasible, why."""
-    for column, card in zip(st.columns(3), presentation.solve_cards(result, kind, cur, year,
+    for column, card in zip(st.columns(3), targets.solve_cards(result, kind, cur, year,
                                                                      metric)):
         column.metric(card["label"], card["value"], help=card["help"], border=True)
     if result.feasible:
@@ -91,7 +91,7 @@ else:
 
 # ------------------------------------------------------------------ (b) self-financing
 st.subheader(f"Self-financing contribution rate ({year})")
-_, added = presentation.with_contribution_step(base)
+_, added = targets.with_contribution_step(base)
 if added:
     st.caption("The scenario has no contribution step, so one is added after its steps: "
                "regions above the national average per head pay a uniform share of their "
@@ -128,9 +128,9 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "This budget")
 else:
     show(best, "budget", metric)
-    table = presentation.budget_table(best.table, cur, metric, year)
+    table = targets.budget_table(best.table, cur, metric, year)
     st.dataframe(table, hide_index=True, key="t_options",
-                 height=presentation.table_height(len(table)),
+                 height=style.table_height(len(table)),
                  column_config={
                      "Best value": st.column_config.NumberColumn(format="%.4g"),
                      f"Cost to the centre ({cur} m a year, {year})":
