@@ -53,7 +53,7 @@ if len(chosen) < 2:
 runs, failed = {}, False
 for name in chosen:
     try:
-        scenario = app.library_scenario(name)
+        scenario = app.any_scenario(name)
         runs[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
                                             year))
     except app.USER_ERRORS as exc:

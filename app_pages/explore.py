@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
+from simulator import export
 from simulator.presentation import maps, options, results, style
 
 st.title("Explore a settlement")
@@ -22,7 +24,12 @@ def reset_options() -> None:
 
 
 library = app.library()
-choices = list(library) or ["starter"]
+linked = carry.adopt_link("x_scenario")  # a link that carries its scenario whole (?s=)
+handed = carry.take_handover(carry.EXPLORE)
+choices = (list(library) or ["starter"]) + [app.MINE + n for n in app.my_scenarios()]
+if handed in choices:
+    reset_options()
+    st.session_state["x_scenario"] = handed
 sources = choices + [UPLOAD]
 app.seed("x_scenario", "scenario", choices)
 st.session_state.setdefault("x_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in choices
@@ -31,7 +38,8 @@ with st.sidebar:
     st.header("Scenario")
     chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
                           format_func=lambda n: n if n == UPLOAD else app.scenario_label(n),
-                          help="A scenario from the library (scenarios/*.yaml), or your own "
+                          help="A scenario from the library (scenarios/*.yaml), one of "
+                               "yours (★: saved here, from the editor or a link), or your own "
                                "file. A real-system preset or a local-authority scenario "
                                "switches to its own dataset.")
     upload = None
@@ -48,6 +56,8 @@ try:
                     "The Scenario editor page shows the format.")
             st.stop()
         base = app.text_scenario(app.upload_text(upload), upload.name)
+    elif app.is_mine(chosen):
+        base = app.any_scenario(chosen)
     elif library:
         base = app.library_scenario(chosen)
     else:
@@ -105,6 +115,29 @@ if "taxes" in st.query_params:
     except ValueError:
         url_shares = {}
 
+
+def equalisation_widgets() -> tuple[float, float]:
+    """The rate and standard of the scenario's first gap-fill or symmetric step."""
+    app.seed(K + "rate", "rate", parse=float)
+    st.session_state.setdefault(K + "rate", float(own["rate"] or 0.0))
+    st.session_state[K + "rate"] = min(1.0, max(0.0, st.session_state[K + "rate"]))
+    rate = st.slider("Equalisation rate (share of the gap closed)", 0.0, 1.0, step=0.05,
+                     key=K + "rate",
+                     help="Of the scenario's first gap-fill or symmetric step; without "
+                          "one, a rate above 0 adds a gap-fill.")
+    app.seed(K + "fraction", "fraction", parse=float)
+    st.session_state.setdefault(K + "fraction", float(own["standard_fraction"]))
+    st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
+    fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
+                         0.5, 1.5, step=0.01, key=K + "fraction",
+                         disabled=not own["has_standard"],
+                         help="The per-head level the gap is measured against "
+                              "(1 = the average; 0.9 = 90% of it)." if own["has_standard"]
+                         else "The scenario's symmetric step always equalises towards "
+                              "the average.")
+    return rate, fraction
+
+
 st.caption(f"**{base.name}**: {base.description or 'no description'}")
 with st.container(border=True):
     st.markdown("**Key options** (start from the scenario's own values)")
@@ -123,23 +156,17 @@ with st.container(border=True):
                 shares[tax] = st.slider(f"{style.tax_label(tax)}: share devolved",
                                         0.0, 1.0, step=0.05, key=key)
     with col_eq:
-        app.seed(K + "rate", "rate", parse=float)
-        st.session_state.setdefault(K + "rate", float(own["rate"] or 0.0))
-        st.session_state[K + "rate"] = min(1.0, max(0.0, st.session_state[K + "rate"]))
-        rate = st.slider("Equalisation rate (share of the gap closed)", 0.0, 1.0, step=0.05,
-                         key=K + "rate",
-                         help="Of the scenario's first gap-fill or symmetric step; without "
-                              "one, a rate above 0 adds a gap-fill.")
-        app.seed(K + "fraction", "fraction", parse=float)
-        st.session_state.setdefault(K + "fraction", float(own["standard_fraction"]))
-        st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
-        fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
-                             0.5, 1.5, step=0.01, key=K + "fraction",
-                             disabled=not own["has_standard"],
-                             help="The per-head level the gap is measured against "
-                                  "(1 = the average; 0.9 = 90% of it)." if own["has_standard"]
-                             else "The scenario's symmetric step always equalises towards "
-                                  "the average.")
+        if own["own_mechanism"]:
+            # the scenario equalises by its own steps: Explore's rate is not its mechanism
+            rate = fraction = None
+            st.markdown("**Equalisation: the scenario's own rule**")
+            st.caption("This scenario equalises by its own steps: "
+                       + "; ".join(f"**{label}**" for label in own["own_mechanism"])
+                       + ". Their settings are kept as written (Explore's equalisation rate "
+                         "and standard are not this rule, so they are not offered); change "
+                         "them in the Scenario editor.")
+        else:
+            rate, fraction = equalisation_widgets()
         app.seed(K + "guarantee", "guarantee", parse=lambda v: v == "1")
         st.session_state.setdefault(K + "guarantee", own["guarantee"])
         guarantee = st.toggle("Minimum guarantee", key=K + "guarantee",
@@ -155,12 +182,6 @@ with st.container(border=True):
                               f"{own['target_index']:g})", 0.0, top, step=0.5,
                               key=K + "floor")
 
-app.share(scenario=chosen if chosen != UPLOAD else None, dataset=dataset, year=year,
-          **data_options,
-          taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved), rate=f"{rate:g}",
-          fraction=f"{fraction:g}", guarantee=int(guarantee),
-          floor=None if floor is None else f"{floor:g}")
-
 # ------------------------------------------------------------------ run
 try:
     scenario = options.with_key_options(
@@ -173,8 +194,22 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "This combination of options")
     st.stop()
 
+# ------------------------------------------------------------------ link
+# A library scenario: its name and the options (short, readable). Anything else (an
+# upload, one of the user's own, a link's): the whole scenario as shown, so the link
+# reproduces exactly these figures.
+if chosen in library:
+    app.share(scenario=chosen, dataset=dataset, year=year, **data_options,
+              taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved),
+              rate=None if rate is None else f"{rate:g}",
+              fraction=None if fraction is None else f"{fraction:g}", guarantee=int(guarantee),
+              floor=None if floor is None else f"{floor:g}")
+else:
+    app.share(**carry.link_params(None, scenario))
+
 cur = result.currency
 unit = style.per_head_label(cur, year)
+exact = chosen != UPLOAD and scenario == app.on_data(base, dataset, data_options, year)
 
 # ------------------------------------------------------------------ system figures
 cards = results.summary_metrics(summary, cur, year)
@@ -196,8 +231,8 @@ with left:
     if codes is not None:
         st.caption(f"The {SHOWN} largest and the {SHOWN} smallest changes per head of "
                    f"{n_regions} areas; the table below lists every area.")
-    st.plotly_chart(results.resources_figure(result, year, codes=codes),
-                    key="x_resources")
+    resources_fig = results.resources_figure(result, year, codes=codes)
+    st.plotly_chart(resources_fig, key="x_resources")
 with right:
     hexes = app.hexmap(dataset)
     kind = "Boundaries"
@@ -233,3 +268,12 @@ else:
         st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
     st.plotly_chart(results.marginal_rates_figure(rates, year, codes=codes),
                     key="x_rates")
+
+# ------------------------------------------------------------------ carry on, download
+carry.actions(scenario, chosen if exact and chosen in choices and chosen != "starter" else None,
+              "x", default_name=f"{base.name} (my version)")
+st.subheader("Downloads")
+carry.downloads("x", tables=lambda: export.result_download_tables(result), scenario=scenario,
+                federation=result.federation, figure=resources_fig,
+                stem=f"{scenario.name}_{year}", report=False)
+carry.manage_store("x")

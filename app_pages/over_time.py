@@ -46,13 +46,13 @@ with st.sidebar:
                         format_func=app.scenario_label,
                         help="Library scenarios on a dataset with several published years.")
 try:
-    scenario = app.library_scenario(name)
-    key = app.library_key(name)
+    key = app.scenario_key(name)
+    scenario = app.keyed_scenario(key)
     history = app.observed(key)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
     st.stop()
-st.caption(f"**{name}**: {scenario.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}**: {scenario.description or 'no description'}")
 system = scenario.to_system()
 own = getattr(scenario, "projection", None)  # the scenario's own projection settings, if any
 

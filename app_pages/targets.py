@@ -14,7 +14,7 @@ st.caption("The engine scans a parameter's range and refines the answer (scipy b
            "met, the reason says why.")
 
 # ------------------------------------------------------------------ scenario and year
-choices = list(app.library())
+choices = list(app.library()) + [app.MINE + n for n in app.my_scenarios()]
 if not choices:
     st.warning("The scenario library (scenarios/*.yaml) is empty.")
     st.stop()
@@ -36,8 +36,8 @@ with st.sidebar:
                         help="Runs on its own dataset; a real-system preset switches to its "
                              "country's data.")
 try:
-    base = app.library_scenario(name)
-    key = app.library_key(name)
+    key = app.scenario_key(name)
+    base = app.keyed_scenario(key)
     years = list(app.federation(base.dataset.name, **base.dataset.options).years)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
@@ -50,7 +50,7 @@ with st.sidebar:
             else st.session_state["t_year"])
     if len(years) == 1:
         st.caption(f"Financial year: {year} (the dataset's only year)")
-st.caption(f"**{name}** on {base.dataset.name}, {year}: {base.description or 'no description'}")
+st.caption(f"**{app.scenario_label(name)}** on {base.dataset.name}, {year}: {base.description or 'no description'}")
 cur = app.federation(base.dataset.name, **base.dataset.options).currency
 
 
@@ -68,7 +68,7 @@ def show(result, kind: str, metric: str = "gini") -> None:
 # ------------------------------------------------------------------ (a) minimum share
 st.subheader(f"Smallest rate (or other parameter) so every region reaches a share of "
              f"average resources per head ({year})")
-levers = [o for o in default_options(app.target_scenario(name, year)) if o.steps is None]
+levers = [o for o in default_options(app.target_scenario(key, year)) if o.steps is None]
 cols = st.columns([1, 2])
 app.seed("t_share", "share", parse=int)
 st.session_state.setdefault("t_share", 90)

@@ -29,7 +29,10 @@ def key_options(system: Any) -> dict[str, Any]:
 
     ``devolution`` (tax -> share); ``rate``, ``standard_kind`` and
     ``standard_fraction`` of the first gap-fill or symmetric step (rate None
-    without one; ``has_standard`` False when that step has no standard); ``guarantee`` (a minimum guarantee step is present) and its
+    without one; ``has_standard`` False when that step has no standard);
+    ``own_mechanism``: the labels of the system's steps when it has no such
+    step but equalises by others (the rate then is not its mechanism);
+    ``guarantee`` (a minimum guarantee step is present) and its
     ``floor_index`` and ``target_index``.
     """
     _, step = _first(system.steps, EQUALISING_TYPES)
@@ -39,9 +42,14 @@ def key_options(system: Any) -> dict[str, Any]:
 
     defaults = STEP_TYPES[GUARANTEE_TYPE].model_fields if GUARANTEE_TYPE in STEP_TYPES else {}
     default = {k: defaults[k].default for k in ("floor_index", "target_index") if k in defaults}
+    # A system that equalises by other steps (e.g. Canada's source gap-fill and envelope):
+    # Explore's rate is not its mechanism, so the rate is shown as locked, with these steps.
+    others = [getattr(s, "display_label", None) or getattr(s, "type", "step")
+              for s in system.steps if getattr(s, "type", None) != GUARANTEE_TYPE]
     return {
         "devolution": {tax: d.share for tax, d in system.devolution.items()},
         "rate": getattr(step, "rate", None),
+        "own_mechanism": others if step is None and others else [],
         "has_standard": step is None or standard is not None,
         "standard_kind": getattr(standard, "kind", "national_average"),
         "standard_fraction": getattr(standard, "fraction", 1.0),
