@@ -2,12 +2,16 @@
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
+from simulator import export
 from simulator.presentation import maps, results, style
 
 st.title("Compare scenarios")
 st.caption("Each scenario runs on the same dataset and year against its own baseline "
-           "(the status quo unless the scenario names another).")
+           "(the status quo unless the scenario names another). Your own scenarios (★) "
+           "are offered beside the library's.")
+STATUS_QUO = "status_quo"
 
 by_dataset, failed = app.library_by_dataset()
 if failed:
@@ -16,6 +20,16 @@ if failed:
             st.markdown(f"- **{name}**: {message}")
 datasets = sorted((d for d, names in by_dataset.items() if len(names) >= 2),
                   key=lambda d: (d != app.DEFAULT_DATASET, d))
+added = carry.take_handover(carry.COMPARE)  # "add to comparison" from another page
+for dataset, names in by_dataset.items():
+    if added in names and dataset in datasets:
+        kept = [n for n in st.session_state.get("c_scenarios", []) if n in names and n != added]
+        if st.session_state.get("c_dataset") != dataset:
+            kept = []
+        if not kept:  # against the status quo when the dataset has one
+            kept = [STATUS_QUO] if STATUS_QUO in names else [n for n in names if n != added][:1]
+        st.session_state["c_dataset"] = dataset
+        st.session_state["c_scenarios"] = (kept + [added])[-4:]
 if not datasets:
     st.warning("The scenario library (scenarios/*.yaml) needs at least two scenarios on the "
                "same dataset to compare.")
@@ -41,10 +55,16 @@ if any(n not in names for n in st.session_state.get("c_scenarios", [])):
     del st.session_state["c_scenarios"]  # another dataset was chosen
 st.session_state.setdefault("c_scenarios", names[:3])
 chosen = top[1].multiselect("Scenarios (two to four)", names, key="c_scenarios",
-                            max_selections=4)
+                            max_selections=4, format_func=app.scenario_label)
 fed = app.federation_or_stop(dataset)
 year = app.year_slider("c_year", list(fed.years), container=top[2])
-app.share(dataset=dataset, scenarios=",".join(chosen), year=year)
+mine = [n for n in chosen if app.is_mine(n)]
+app.share(dataset=dataset, scenarios=",".join(n for n in chosen if not app.is_mine(n)),
+          year=year)
+if mine:
+    st.caption(":material/link_off: This comparison cannot be linked whole: its link names "
+               "library scenarios only, and yours (★) live in this browser session. Share "
+               "each of yours from Explore, whose link carries the scenario itself.")
 
 if len(chosen) < 2:
     st.info("Pick at least two scenarios.")
@@ -54,7 +74,7 @@ runs, failed = {}, False
 for name in chosen:
     try:
         scenario = app.any_scenario(name)
-        runs[name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
+        runs[app.scenario_label(name) if app.is_mine(name) else name] = app.run(app.on_data(scenario, dataset, dict(scenario.dataset.options),
                                             year))
     except app.USER_ERRORS as exc:
         app.show_error(exc, f"Scenario {name!r}")
@@ -97,12 +117,37 @@ if geojson is not None:
 # ------------------------------------------------------------------ Lorenz
 st.subheader(f"Lorenz curves of resources per head ({year})")
 this_year = {name: frame[frame["year"] == year] for name, frame in frames.items()}
-reference = this_year[chosen[0]]
-curves = {f"Baseline of {chosen[0]}": results.lorenz_curve(
+first_name = next(iter(this_year))
+reference = this_year[first_name]
+curves = {f"Baseline of {first_name}": results.lorenz_curve(
     reference[f"baseline_per_head_{cur.lower()}"], reference["population"])}
 for name, frame in this_year.items():
     curves[name] = results.lorenz_curve(frame[f"resources_per_head_{cur.lower()}"],
                                              frame["population"])
-st.plotly_chart(results.lorenz_figure(curves, year=year), key="c_lorenz")
+lorenz = results.lorenz_figure(curves, year=year)
+st.plotly_chart(lorenz, key="c_lorenz")
 st.caption("The further a curve bows below the diagonal, the more unequal resources per head; "
            "the Gini in the system figures is twice the area between them.")
+
+# ------------------------------------------------------------------ downloads
+st.subheader("Downloads")
+subject = st.selectbox("Report and scenario (YAML) in the files of", chosen,
+                       index=len(chosen) - 1, key="c_subject", format_func=app.scenario_label)
+scenarios = {name: app.on_data(app.any_scenario(name), dataset,
+                               dict(app.any_scenario(name).dataset.options), year)
+             for name in chosen}
+
+
+def comparison_tables():
+    tables = {"system figures": table.rename(columns={"": "Figure"}),
+              "winners and losers": changes}
+    for name, result in runs.items():
+        tables[f"regions {name}"] = export.plain_table(
+            result.by_region(), cur)
+    return tables
+
+
+carry.downloads("c", tables=comparison_tables, scenario=scenarios[subject],
+                federation=first.federation, figure=lorenz,
+                stem=f"comparison_{dataset}_{year}",
+                notes=(f"Compared: {', '.join(app.scenario_label(n) for n in chosen)}",))

@@ -151,10 +151,12 @@ def workbook_bytes(tables: Mapping[str, pd.DataFrame], about: Iterable[str] = ()
                    scenario: Any = None) -> bytes:
     """An .xlsx workbook: one sheet per table, then ``about`` and ``scenario`` sheets."""
     buffer = io.BytesIO()
+    used: set[str] = {"about", "scenario"}
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=str(name)[:31], index=False)
-            sheet = writer.sheets[str(name)[:31]]
+            title = _sheet_name(str(name), used)
+            frame.to_excel(writer, sheet_name=title, index=False)
+            sheet = writer.sheets[title]
             for k, column in enumerate(frame.columns):  # readable widths
                 width = min(60, max(10, len(str(column)) + 2))
                 sheet.column_dimensions[sheet.cell(row=1, column=k + 1).column_letter].width = width
@@ -164,6 +166,17 @@ def workbook_bytes(tables: Mapping[str, pd.DataFrame], about: Iterable[str] = ()
             pd.DataFrame({"Scenario (YAML), one line per row": _yaml_of(scenario).splitlines()}
                          ).to_excel(writer, sheet_name="scenario", index=False)
     return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unused Excel sheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip(" '")[:31] or "table"
+    title, k = base, 1
+    while title.lower() in {u.lower() for u in used}:
+        k += 1
+        title = f"{base[:27]} ({k})"
+    used.add(title)
+    return title
 
 
 def result_download_tables(result: Any) -> dict[str, pd.DataFrame]:
