@@ -3,7 +3,9 @@ methods, Monte-Carlo fan charts and risk sharing (simulator.over_time)."""
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
+from simulator import export
 from simulator.presentation import over_time, results, style
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
@@ -14,6 +16,7 @@ st.caption("Each region's tax revenue and population continue their log-linear t
 
 # ------------------------------------------------------------------ scenario
 SCENARIO_KEYS = ("ot_until", "ot_window", "ot_method", "ot_regions")
+carry.adopt_link("ot_scenario")  # a link carrying the user's scenario whole
 by_dataset, failed = app.library_by_dataset()
 #: datasets with enough published years for a trend and a shock model
 usable = {}
@@ -38,13 +41,21 @@ def reset() -> None:
     st.query_params.clear()
 
 
+handed = carry.take_handover(carry.OVER_TIME)  # "project over time" from another page
+if handed is not None and handed not in choices:
+    st.warning(f"{app.scenario_label(handed)} cannot be projected: its dataset has fewer than "
+               "three published years (a trend needs them).")
+elif handed is not None:
+    reset()
+    st.session_state["ot_scenario"] = handed
 app.seed("ot_scenario", "scenario", choices)
 st.session_state.setdefault("ot_scenario", choices[0])
 with st.sidebar:
     st.header("Scenario")
     name = st.selectbox("Scenario", choices, key="ot_scenario", on_change=reset,
                         format_func=app.scenario_label,
-                        help="Library scenarios on a dataset with several published years.")
+                        help="Library scenarios and yours (★) on a dataset with several "
+                             "published years.")
 try:
     key = app.scenario_key(name)
     scenario = app.keyed_scenario(key)
@@ -102,7 +113,7 @@ with st.sidebar:
 projection = (until, int(window), revenue / 100 if revenue_on else None,
               population / 100 if population_on else None,
               tuple(names[n] for n in picked))
-app.share(scenario=name, until=until, window=window, method=method)
+app.share(**carry.link_params(name), until=until, window=window, method=method)
 # The generic projection (trends, the chosen indexation): sections 2 to 4, and section 1
 # when the scenario has no projection section of its own.
 generic_method = method if indexed and method != "static" else None
@@ -157,14 +168,20 @@ st.caption(f"Data: {shown.source}.")
 # ------------------------------------------------------------------ 1. projection
 st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1]} "
              f"({unit}, cash)")
-st.plotly_chart(over_time.over_time_figure(
+projection_fig = over_time.over_time_figure(
     by_region, f"resources_per_head_{cur.lower()}", unit=unit,
-    first_projected=shown.years[1]), key="ot_projection")
+    first_projected=shown.years[1])
+st.plotly_chart(projection_fig, key="ot_projection")
 table = results.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
 st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="ot_table", height=style.table_height(len(table)))
+carry.downloads("ot", tables=lambda: {"projection": export.plain_table(by_region, cur)},
+                scenario=variant if own is not None else scenario, federation=shown,
+                figure=projection_fig, stem=f"{scenario.name}_{shown.years[0]}_{shown.years[-1]}",
+                notes=(f"Projected {shown.years[1]} to {shown.years[-1]}: trends fitted to the "
+                       f"last {window} published years (extrapolations, not forecasts)",))
 if own is not None:
     st.caption(f"Before: the baseline (today's settlement) in {shown.years[-1]}; after: the "
                "scenario with its own projection (see above).")

@@ -2,10 +2,13 @@
 (simulator.analysis: solve_min_share, solve_self_financing, best_for_budget,
 build_report)."""
 
+import pandas as pd
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
 from simulator.presentation import style, targets
+from simulator import export
 from simulator.analysis import default_options
 
 st.title("Targets: solve for a goal")
@@ -14,6 +17,7 @@ st.caption("The engine scans a parameter's range and refines the answer (scipy b
            "met, the reason says why.")
 
 # ------------------------------------------------------------------ scenario and year
+carry.adopt_link("t_scenario")  # a link carrying the user's scenario whole
 choices = list(app.library()) + [app.MINE + n for n in app.my_scenarios()]
 if not choices:
     st.warning("The scenario library (scenarios/*.yaml) is empty.")
@@ -29,6 +33,10 @@ def reset() -> None:
     st.query_params.clear()
 
 
+handed = carry.take_handover(carry.TARGETS)  # "solve targets" from another page
+if handed in choices:
+    reset()
+    st.session_state["t_scenario"] = handed
 with st.sidebar:
     st.header("Scenario")
     name = st.selectbox("Scenario", choices, key="t_scenario", on_change=reset,
@@ -122,6 +130,7 @@ METRICS = {"gini": "Gini", "theil": "Theil index", "cv": "Coefficient of variati
            "max_min_ratio": "Highest / lowest"}
 metric = cols[1].selectbox("Inequality of resources per head to minimise", list(METRICS),
                            key="t_metric", format_func=METRICS.get)
+solved = {}  # the tables shown, for download
 try:
     best = app.solve(key, year, "budget", budget=float(budget), metric=metric)
 except app.USER_ERRORS as exc:
@@ -129,6 +138,7 @@ except app.USER_ERRORS as exc:
 else:
     show(best, "budget", metric)
     table = targets.budget_table(best.table, cur, metric, year)
+    solved["best for the budget"] = table
     st.dataframe(table, hide_index=True, key="t_options",
                  height=style.table_height(len(table)),
                  column_config={
@@ -141,7 +151,7 @@ else:
                "'Best value' is the value that minimises the inequality within the budget "
                "(or, if none fits, the cheapest).")
 
-app.share(scenario=name, year=year, share=share, budget=f"{budget:g}")
+app.share(**carry.link_params(name), year=year, share=share, budget=f"{budget:g}")
 
 # ------------------------------------------------------------------ report
 st.subheader("Annual report")
@@ -149,5 +159,13 @@ st.caption("One self-contained HTML page: headline figures, the settlement by re
            "benchmarks, method and data sources (simulator.analysis.build_report).")
 st.download_button("Download the annual report (HTML)",
                    data=lambda: app.report_html(key, year),
-                   file_name=f"{name}_{year}_report.html", mime="text/html",
+                   file_name=f"{export.file_stem(base.name, year)}_report.html",
+                   mime="text/html",
                    icon=":material/download:", key="t_report", on_click="ignore")
+
+st.subheader("Downloads")
+carry.downloads("t", tables=lambda: solved or {"nothing solved": pd.DataFrame()},
+                scenario=app.target_scenario(key, year),
+                federation=app.federation(base.dataset.name, **base.dataset.options),
+                stem=f"{base.name}_{year}_targets", report=False,
+                notes=(f"Budget {budget:g} {cur} m a year; inequality minimised: {metric}",))
