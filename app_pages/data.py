@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
 from simulator.presentation import maps, revenue, style
 
@@ -33,7 +34,8 @@ if len(table) > 40:  # hundreds of areas: the extremes in the chart, every area 
     codes = maps.extremes(table, "Total", 20)
     st.caption(f"The 20 highest and the 20 lowest totals per head of {len(table)} areas; the "
                "table below lists every area.")
-st.plotly_chart(revenue.revenue_figure(one_year, year, codes=codes), key="data_chart")
+revenue_fig = revenue.revenue_figure(one_year, year, codes=codes)
+st.plotly_chart(revenue_fig, key="data_chart")
 
 money_columns = [c for c in table.columns if c not in ("code", "region")]
 st.dataframe(
@@ -43,6 +45,14 @@ st.dataframe(
                    **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
 st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "
            f"Source: {fed.source or 'see provenance below'}")
+
+carry.downloads("data", tables=lambda: {"revenue per head": table.rename(columns={
+                    "code": "Code", "region": "Region",
+                    **{c: f"{c} ({fed.currency} per head, {year})" for c in money_columns}}
+                    ).round(0)},
+                scenario=None, federation=one_year, figure=revenue_fig,
+                stem=f"{dataset}_revenue_{year}", report=False,
+                notes=(f"Dataset: {dataset}" + "".join(f", {k}={v}" for k, v in options.items()),))
 
 text = app.provenance(dataset)
 if text:

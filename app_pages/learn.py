@@ -4,6 +4,7 @@ real systems of the library (presets) with their formulas and validation."""
 import streamlit as st
 
 import simulator
+from app_pages import _carry as carry
 from app_pages import _shared as app
 from simulator.presentation import learn, results, style
 from simulator.steps import STEP_TYPES
@@ -190,8 +191,13 @@ with tab_mechanisms:
     st.caption("Resources after devolution, before the mechanism: the tax devolved and the "
                "grant adjusted" + (", after the full gap-fill that runs first" if earlier else "")
                + "; not today's settlement, which the chart's first bar shows.")
-    st.plotly_chart(results.resources_figure(
-        result, year, labels=("Today (status quo)", "After the mechanism")), key="l_chart")
+    learn_fig = results.resources_figure(
+        result, year, labels=("Today (status quo)", "After the mechanism"))
+    st.plotly_chart(learn_fig, key="l_chart")
     st.caption(f"Resources per head by source ({cur} per head, {year}). Today (status quo): "
                "today's grant, nothing devolved. After the mechanism: the tax devolved, the "
                "grant adjusted, and the mechanism applied.")
+    carry.downloads("l", tables=lambda: {"every region": table.round(2)}, scenario=None,
+                    federation=fed, figure=learn_fig, stem=f"learn_{step.type}_{year}",
+                    report=False, notes=(f"Mechanism: {step.type} on the teaching "
+                                         f"federation ({year})",))

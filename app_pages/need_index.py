@@ -3,6 +3,7 @@ rank uncertainty, missions, quadrants and regional shares (simulator.need_index)
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
 from simulator.presentation import maps, need_index, style
 from simulator.need_index import (AGGREGATIONS, NORMALISATIONS, WEIGHTINGS,
@@ -165,3 +166,12 @@ with right:
 
 app.share(normalisation=normalisation, weighting=weighting, aggregation=aggregation,
           map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}")
+
+st.subheader(f"Downloads ({year})")
+carry.downloads("n", tables=lambda: {
+    "need index": need_index.need_index_table(frame, index.missions, index.mission_titles,
+                                              intervals.frame).round(4),
+    "indicators": report, "top share": tops},
+    scenario=None, federation=fed, stem=f"need_index_{normalisation}_{weighting}_{year}",
+    report=False, notes=(f"Need index: {normalisation} normalisation, {weighting} weights, "
+                         f"{aggregation} mean; {draws} draws, seed {seed}",))
