@@ -91,7 +91,9 @@ frames = {name: result.by_region() for name, result in runs.items()}
 st.subheader(f"System figures ({year})")
 table = results.system_table({n: r.summary() for n, r in runs.items()}, cur, year)
 st.dataframe(results.system_table_style(table), hide_index=True, key="c_system",
-             height=style.table_height(len(table)))
+             height=style.table_height(len(table)),
+             # the measure stays in view while the values scroll beside it on a phone
+             column_config={"Measure": st.column_config.TextColumn(pinned=True)})
 
 # ------------------------------------------------------------------ winners and losers
 st.subheader(f"Winners and losers: change in resources per head ({unit})")

@@ -34,8 +34,7 @@ sources = choices + [UPLOAD]
 app.seed("x_scenario", "scenario", choices)
 st.session_state.setdefault("x_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in choices
                             else choices[0])
-with st.sidebar:
-    st.header("Scenario")
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
                           format_func=lambda n: n if n == UPLOAD else app.scenario_label(n),
                           help="A scenario from the library (scenarios/*.yaml), one of "

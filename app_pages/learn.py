@@ -65,6 +65,12 @@ with tab_real:
             else:
                 st.info("No validation table for this preset in docs/validation.md.")
 
+#: Short column headers of the Learn table (the unit is in the heading above it).
+SHORT = {"Measure before the mechanism": "Measure before",
+         "Transfer of the mechanism": "Transfer",
+         "Resources after devolution, before the mechanism": "Resources before",
+         "Resources after the mechanism": "Resources after"}
+
 # ------------------------------------------------------------------ mechanisms
 with tab_mechanisms:
     fed = app.federation(app.TEACHING)
@@ -79,8 +85,13 @@ with tab_mechanisms:
     per_head = [c for c in overview.columns if "/head" in c]
     st.dataframe(style.number_style(overview, per_head).format(
                      "{:.2f}", subset=[c for c in overview.columns[2:] if c not in per_head]),
-                 hide_index=True, key="l_federation", column_config={"code": "Code",
-                                                                     "region": "Region"})
+                 hide_index=True, key="l_federation",
+                 column_order=[c for c in overview.columns if c != "code"],
+                 # short headers so every column shows at 1440 px: units in the caption
+                 column_config={"region": "Region", **{
+                     c: c.replace(f" ({cur}/head)", "").replace(" (index (mean 1))", " (index)")
+                     for c in overview.columns[2:]}})
+    st.caption(f"Per-head columns in {cur} per head, {year}; need index: 1 = the mean.")
 
     # ------------------------------------------------------------------ step 0: devolution
     st.header("1. Devolve a tax")
@@ -187,7 +198,11 @@ with tab_mechanisms:
     measure = getattr(step, "measure", "capacity")
     table = learn.learn_table(before, result.state, fed, measure)
     st.dataframe(style.number_style(table, table.columns[2:]).format(
-        "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table")
+        "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table",
+        # short headers so every column shows at 1440 px (the unit is in the heading)
+        column_config={c: SHORT.get(c.replace(f" ({cur}/head)", ""),
+                                    c.replace(f" ({cur}/head)", ""))
+                       for c in table.columns[2:]})
     st.caption("Resources after devolution, before the mechanism: the tax devolved and the "
                "grant adjusted" + (", after the full gap-fill that runs first" if earlier else "")
                + "; not today's settlement, which the chart's first bar shows.")

@@ -50,8 +50,7 @@ elif handed is not None:
     st.session_state["ot_scenario"] = handed
 app.seed("ot_scenario", "scenario", choices)
 st.session_state.setdefault("ot_scenario", choices[0])
-with st.sidebar:
-    st.header("Scenario")
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     name = st.selectbox("Scenario", choices, key="ot_scenario", on_change=reset,
                         format_func=app.scenario_label,
                         help="Library scenarios and yours (★) on a dataset with several "

@@ -37,8 +37,7 @@ handed = carry.take_handover(carry.TARGETS)  # "solve targets" from another page
 if handed in choices:
     reset()
     st.session_state["t_scenario"] = handed
-with st.sidebar:
-    st.header("Scenario")
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     name = st.selectbox("Scenario", choices, key="t_scenario", on_change=reset,
                         format_func=app.scenario_label,
                         help="Runs on its own dataset; a real-system preset switches to its "
