@@ -111,8 +111,9 @@ def actions(scenario: Scenario, ref: str | None, prefix: str, *,
                                  key=f"{prefix}_save_name", max_chars=80)
         else:
             name = None
-        columns = st.columns(5)
-        labels = {COMPARE: ("Add to comparison", ":material/compare_arrows:"),
+        columns = st.columns(len(pages) + 2)
+        labels = {EXPLORE: ("Open in Explore", ":material/map:"),
+                  COMPARE: ("Add to comparison", ":material/compare_arrows:"),
                   OVER_TIME: ("Project over time", ":material/timeline:"),
                   TARGETS: ("Solve targets", ":material/target:")}
 
@@ -123,11 +124,11 @@ def actions(scenario: Scenario, ref: str | None, prefix: str, *,
                                              icon=":material/bookmark_add:"):
             saved = target_ref()
             st.toast(f"Saved as {app.scenario_label(saved)}")
-        for column, page in zip(columns[1:], pages):
+        for column, page in zip(columns[1:-1], pages):
             label, icon = labels[page]
             if column.button(label, key=f"{prefix}_to_{page.split('/')[-1][:-3]}", icon=icon):
                 send_to(page, target_ref())
-        columns[4].download_button(
+        columns[-1].download_button(
             "Report on this (HTML)", data=lambda: export.report_html(scenario),
             file_name=f"{export.file_stem(scenario.name, scenario.year or '')}_report.html",
             mime="text/html", key=f"{prefix}_report", icon=":material/description:",

@@ -98,7 +98,8 @@ def show_result(text: str, *, stale: bool) -> None:
                  height=style.table_height(len(figures)))
     if stale:
         return
-    carry.actions(scenario, None, "e", default_name=scenario.name)
+    carry.actions(scenario, None, "e", default_name=scenario.name,
+                  pages=(carry.EXPLORE, carry.COMPARE, carry.OVER_TIME, carry.TARGETS))
     st.subheader("Downloads")
     stem = export.file_stem(scenario.name)
     c1, _ = st.columns([1, 4])
