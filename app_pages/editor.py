@@ -124,12 +124,9 @@ with right:
     except ScenarioError as exc:
         n = len(exc.problems)
         st.error(f"{n} problem{'s' if n != 1 else ''} in the scenario:", icon=":material/error:")
-        problems = tables.problems_table(exc.problems)
-        st.dataframe(problems, hide_index=True, key="e_problems",
-                     column_config={"Message": st.column_config.TextColumn(width="large")})
-        # the whole message (with its "did you mean") readable at any width
-        for problem in exc.problems:
-            st.caption(f"- {app.problem_text(problem)}")
+        # a table whose messages wrap: the whole message, "did you mean" included, at any width
+        problems = tables.problems_table(exc.problems).astype(object).fillna("")
+        st.table(problems.style.hide(axis="index"))
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The scenario")
     if valid:
