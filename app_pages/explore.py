@@ -250,10 +250,13 @@ with right:
 
 table = results.region_table(by_region, cur, year)
 change = [c for c in table.columns if c.startswith("Change")]
+st.markdown(f"**Resources per head by region** ({unit}; index: average = 100)")
 st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="x_table",
-             height=style.table_height(len(table)) if len(table) <= 20 else "auto")
+             height=style.table_height(len(table)) if len(table) <= 20 else "auto",
+             # short headers (the unit and year are in the line above), so every column shows
+             column_config={c: c.split(" (")[0] for c in table.columns[1:]})
 
 st.subheader(f"Marginal equalisation rates ({year})")
 st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "

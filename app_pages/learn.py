@@ -55,9 +55,11 @@ with tab_real:
             st.dataframe(style.gain_loss_style(regions, changed).format(
                 "{:,.0f}", subset=[c for c in regions.columns[1:] if c not in changed]),
                 hide_index=True, key="l_real_table",
-                height=style.table_height(len(regions)))
+                height=style.table_height(len(regions)),
+                # short headers (unit and year in the heading above) so every column shows
+                column_config={c: c.split(" (")[0] for c in regions.columns[1:]})
             st.caption("Before: the preset's comparison (e.g. capacity before equalisation); "
-                       "after: the system.")
+                       "after: the system. Index: average = 100.")
             validation = app.validation_sections().get(system_name)
             st.markdown("##### Published against simulated")
             if validation:

@@ -140,10 +140,13 @@ class Journey:
         self.page.screenshot(path=str(SCREENSHOTS / f"journey_{self.name}_{self.width}_"
                                                     f"{label}.png"), full_page=True)
 
-    def metrics(self) -> list[str]:
-        values = self.page.locator('[data-testid="stMetricValue"]')
-        values.first.wait_for(timeout=60_000)
-        return values.all_inner_texts()
+    def metrics(self, count: int = 6) -> list[str]:
+        """The headline figures (Explore shows six cards), once all are drawn."""
+        self.page.wait_for_function(
+            f"() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length "
+            f">= {count}", timeout=60_000)
+        _settle(self.page)
+        return self.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
 
     def slider(self, label: str, presses: int, key: str = "ArrowLeft") -> None:
         thumb = (self.page.locator('[data-testid="stSlider"]').filter(has_text=label)
@@ -247,7 +250,8 @@ def test_advocate_writes_fixes_shares_and_the_link_reopens_the_same(journey, wid
     j.check("fixed")
     j.click("Open in Explore")
     j.page.wait_for_url(re.compile(r"s=v1\."), timeout=60_000)
-    j.page.get_by_text("advocates_reform", exact=False).first.wait_for(timeout=60_000)
+    description = "Income tax devolved, 60% of each region's gap"
+    j.page.get_by_text(description).first.wait_for(timeout=60_000)
     shown = j.metrics()
     link = j.page.url
     j.check("explore")
@@ -256,6 +260,7 @@ def test_advocate_writes_fixes_shares_and_the_link_reopens_the_same(journey, wid
     other.page.goto(link, wait_until="domcontentloaded")
     _settle(other.page)
     assert other.metrics() == shown
+    assert other.page.get_by_text(description).first.is_visible()
     other.check("reopened")
 
 
