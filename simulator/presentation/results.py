@@ -78,7 +78,8 @@ def resources_figure(result: Any, year: str | None = None, *, height: int | None
         xaxis_title=per_head_label(fed.currency, year), legend_title_text="Source",
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
         margin=dict(l=10, r=10, t=40, b=40))
-    fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444")
+    # short tick labels (10k, 15k) and at most 6, so they never collide on a phone
+    fig.update_xaxes(tickformat="~s", nticks=6, zeroline=True, zerolinecolor="#444")
     return fig
 
 

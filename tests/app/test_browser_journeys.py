@@ -58,13 +58,17 @@ CHECKS = """
   });
   document.querySelectorAll('[data-testid="stMain"] table').forEach((t, i) => {
     if (t.closest('[data-testid="stDataFrame"]') || !visible(t)) return;
-    let host = t.parentElement;
-    while (host && !scrolls(host) && host !== document.body) host = host.parentElement;
-    const limit = host && host !== document.body ? box(host).right : vw;
+    // a cell is clipped when it lies outside the block and no scrolling box holds it
+    // (on a phone a wide table may scroll sideways; at 1440 px it must fit)
+    let host = t;
+    while (host && host !== document.body && !scrolls(host)) host = host.parentElement;
+    const scrollable = host && host !== document.body;
+    const limit = Math.min(vw, box(t.parentElement).right);
     t.querySelectorAll('th, td').forEach(c => {
       const b = box(c);
-      if (b.width > 0 && (b.right > limit + 1 || (!scrolls(host) && b.right > vw + 1)))
-        out.clipped.push({table: i, cell: c.innerText.slice(0, 40), right: Math.round(b.right)});
+      if (b.width > 0 && b.right > limit + 1 && (wide || !scrollable))
+        out.clipped.push({table: i, cell: c.innerText.slice(0, 40), right: Math.round(b.right),
+                          limit: Math.round(limit), scrollable});
     });
   });
   document.querySelectorAll('.js-plotly-plot').forEach((plot, p) => {
@@ -84,9 +88,10 @@ CHECKS = """
   document.querySelectorAll('.katex-display').forEach((k, i) => {
     if (!visible(k)) return;
     let host = k; while (host && !scrolls(host) && host !== document.body) host = host.parentElement;
-    const limit = host && host !== document.body ? box(host).right : vw;
-    const inner = k.querySelector('.katex') || k;
-    if (box(inner).right > vw + 1 && !(host && scrolls(host)))
+    const scrollable = host && host !== document.body;
+    const limit = Math.min(vw, box(k.parentElement).right);
+    const inner = k.querySelector('.katex-html') || k;
+    if (box(inner).right > limit + 1 && !scrollable)
       out.formulas.push({formula: i, right: Math.round(box(inner).right), limit: Math.round(limit)});
   });
   return out;
@@ -283,3 +288,24 @@ def test_teacher_real_system_then_learn_formulas_with_numbers(journey, width):
     _settle(j.page)
     j.page.get_by_text("Published against simulated").wait_for(timeout=60_000)
     j.check("learn_real_systems")
+
+
+def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(browser):  # noqa: F811
+    """The page checks above can fail: a table cut off at the window's edge, two tick
+    labels on top of each other and an exception box are each reported."""
+    page = browser.new_page(viewport={"width": 390, "height": 600})
+    try:
+        page.set_content("""
+          <div data-testid="stMain"><div style="width: 300px; overflow: hidden">
+            <table style="width: 700px"><tr><td>Region</td><td>Far right value</td></tr></table>
+          </div>
+          <div data-testid="stException">Traceback</div>
+          <div class="js-plotly-plot"><svg width="300" height="100">
+            <g class="xtick"><text x="10" y="50">10,000</text></g>
+            <g class="xtick"><text x="20" y="50">15,000</text></g></svg></div></div>""")
+        found = page.evaluate(CHECKS)
+    finally:
+        page.close()
+    assert any(c.get("cell") == "Far right value" for c in found["clipped"])
+    assert found["overlaps"] == [{"chart": 0, "a": "10,000", "b": "15,000"}]
+    assert found["exceptions"] == ["Traceback"]
