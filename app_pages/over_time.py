@@ -215,7 +215,10 @@ else:
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
         st.dataframe(style.gain_loss_style(methods, value_columns), hide_index=True,
                      key="ot_methods_table", height=style.table_height(len(methods)),
-                     column_order=["region", *value_columns], column_config={"region": "Region"})
+                     column_order=["region", *value_columns],
+                     # short headers (the unit is in the caption) so every column shows
+                     column_config={"region": "Region",
+                                    **{c: c.split(" (")[0] for c in value_columns}})
         st.caption(f"Cumulative gain (+, blue) or loss (-, orange) against the centre, "
                    f"{cur} m summed over {last} to {end}.")
 
@@ -248,14 +251,17 @@ except app.USER_ERRORS as exc:
 column = f"{measure}_{cur.lower()}"
 st.plotly_chart(over_time.fan_chart(bands, column,
                                        unit=f"{MEASURES[measure]} ({unit}, cash)",
-                                       central=by_region[["year", "code", column]]),
+                                       central=by_region[["year", "code", column]],
+                                       columns=3),  # three panels a row read at 390 px too
                 key="ot_fan")
 final = bands[bands["year"] == end].pivot_table(index=["code", "region"], columns="percentile",
                                                 values=column, sort=False)
 final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]
 final = final.reset_index().rename(columns={"code": "Code", "region": "Region"})
+st.markdown(f"**Percentiles across the draws** ({unit}, {end})")
 st.dataframe(style.number_style(final), hide_index=True, key="ot_bands",
-             height=style.table_height(len(final)))
+             height=style.table_height(len(final)),
+             column_config={c: c.split(" (")[0] for c in final.columns[2:]})
 st.caption(f"{MEASURES[measure]} in {end} across {draws} draws (seed {seed}).")
 
 # ------------------------------------------------------------------ 4. risk sharing
@@ -274,6 +280,9 @@ st.plotly_chart(over_time.risk_figure(risk, end, cur), key="ot_risk")
 percent = [c for c in risk.columns if c.endswith("%)")]
 st.dataframe(style.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
              .format(style.number_text("{:.1f}"), subset=percent),
-             hide_index=True, key="ot_risk_table", height=style.table_height(len(risk)))
+             hide_index=True, key="ot_risk_table", height=style.table_height(len(risk)),
+             # short headers, every column in view; units in the caption below
+             column_config={c: c.split(" (")[0] for c in risk.columns[2:]})
+st.caption(f"Share absorbed in %; standard deviations (SD) in {cur} per head; {end}.")
 if risk[percent[0]].isna().all():
     st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")

@@ -58,6 +58,15 @@ def over_time_figure(by_region: pd.DataFrame, column: str, *, unit: str,
     return fig
 
 
+def _wrap(text: str, width: int = 14) -> str:
+    """A panel title on two lines when long, so neighbouring titles never overlap."""
+    if len(text) <= width or " " not in text:
+        return text
+    middle = len(text) // 2
+    cut = min((k for k, ch in enumerate(text) if ch == " "), key=lambda k: abs(k - middle))
+    return text[:cut] + "<br>" + text[cut + 1:]
+
+
 def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
               central: pd.DataFrame | None = None, row_height: int = 230):
     """Small multiples, one per region: percentile bands over the years.
@@ -88,12 +97,14 @@ def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
         row, col = divmod(n, columns)
         axis = "" if n == 0 else str(n + 1)
         x0, y1 = col * (width + gap_x), 1 - row * (height + gap_y)
-        layout[f"xaxis{axis}"] = dict(domain=[x0, x0 + width], anchor=f"y{axis}", type="category",
+        layout[f"xaxis{axis}"] = dict(domain=[max(0.0, x0), min(1.0, x0 + width)],
+                                      anchor=f"y{axis}", type="category",
                                       nticks=4, tickangle=0, showticklabels=row == rows - 1
                                       or n + columns >= len(regions))
-        layout[f"yaxis{axis}"] = dict(domain=[y1 - height, y1], anchor=f"x{axis}",
-                                      tickformat=",.0f")
-        titles.append(dict(text=name, x=x0 + width / 2, y=y1, xref="paper", yref="paper",
+        layout[f"yaxis{axis}"] = dict(domain=[max(0.0, y1 - height), min(1.0, y1)],
+                                      anchor=f"x{axis}",
+                                      tickformat="~s", nticks=5)  # 14k: short, never collide
+        titles.append(dict(text=_wrap(name), x=x0 + width / 2, y=y1, xref="paper", yref="paper",
                            xanchor="center", yanchor="bottom", showarrow=False,
                            font=dict(size=12)))
         frame = {p: wide.loc[code, p].to_numpy(float) for p in percentiles}
@@ -211,9 +222,9 @@ def risk_figure(table: pd.DataFrame, year: str, currency: str):
     before = f"SD before equalisation ({currency} per head, {year})"
     after = f"SD after equalisation ({currency} per head, {year})"
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=[f"Share of a region's own shock absorbed (%, {year})",
-                                        f"Volatility of resources per head ({currency} per "
-                                        f"head, {year})"])
+                        subplot_titles=[f"Own shock absorbed<br>(%, {year})",
+                                        f"Volatility of resources<br>per head ({currency} "
+                                        f"per head, {year})"])
     y = table["Region"][::-1]
     fig.add_trace(go.Bar(y=y, x=table[share][::-1], orientation="h", marker_color=GAIN,
                          name="Absorbed", showlegend=False,
@@ -228,6 +239,7 @@ def risk_figure(table: pd.DataFrame, year: str, currency: str):
     fig.update_layout(barmode="group", height=max(380, 40 * len(table) + 140),
                       legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0.55),
                       margin=dict(l=10, r=10, t=70, b=30))
-    fig.update_xaxes(ticksuffix="%", row=1, col=1)
-    fig.update_xaxes(tickformat=",.0f", row=1, col=2)
+    # few, short tick labels: the panels are narrow on a phone
+    fig.update_xaxes(ticksuffix="%", nticks=4, row=1, col=1)
+    fig.update_xaxes(tickformat="~s", nticks=4, row=1, col=2)
     return fig

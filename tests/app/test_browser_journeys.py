@@ -309,3 +309,19 @@ def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(b
     assert any(c.get("cell") == "Far right value" for c in found["clipped"])
     assert found["overlaps"] == [{"chart": 0, "a": "10,000", "b": "15,000"}]
     assert found["exceptions"] == ["Traceback"]
+
+
+TOUR = {"over_time": ".js-plotly-plot", "data": ".js-plotly-plot", "targets":
+        '[data-testid="stMetric"]', "need_index": ".js-plotly-plot", "editor": "textarea"}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_other_page_reads_at_this_width(journey, width):
+    """The pages the journeys do not pass through, under the same checks."""
+    j = journey("tour", width)
+    for path, selector in TOUR.items():
+        j.open(path)
+        j.page.locator(selector).first.wait_for(timeout=90_000)
+        if path == "over_time":  # the fan chart and the risk table come last
+            j.page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=90_000)
+        j.check(path)
