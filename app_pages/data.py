@@ -38,11 +38,16 @@ revenue_fig = revenue.revenue_figure(one_year, year, codes=codes)
 st.plotly_chart(revenue_fig, key="data_chart")
 
 money_columns = [c for c in table.columns if c not in ("code", "region")]
-st.dataframe(
-    style.number_style(table), hide_index=True, key="data_table",
-    height=style.table_height(len(table)) if len(table) <= 20 else "auto",
-    column_config={"code": "Code", "region": "Region",
-                   **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
+if len(table) <= 20:
+    # a few regions: a plain table whose headers wrap, so every tax shows at 1440 px
+    st.markdown(f"**Revenue per head by tax** ({unit})")
+    st.table(style.number_style(table).hide(axis="index").hide(subset=["code"], axis="columns")
+             .relabel_index(["Region", *money_columns], axis="columns"))
+else:
+    st.dataframe(
+        style.number_style(table), hide_index=True, key="data_table", height="auto",
+        column_config={"code": "Code", "region": "Region",
+                       **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
 st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "
            f"Source: {fed.source or 'see provenance below'}")
 

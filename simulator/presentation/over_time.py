@@ -221,10 +221,12 @@ def risk_figure(table: pd.DataFrame, year: str, currency: str):
     share = f"Share of own shock absorbed ({year}, %)"
     before = f"SD before equalisation ({currency} per head, {year})"
     after = f"SD after equalisation ({currency} per head, {year})"
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=[f"Own shock absorbed<br>(%, {year})",
-                                        f"Volatility of resources<br>per head ({currency} "
-                                        f"per head, {year})"])
+    # one panel above the other: side by side, their titles and region labels collide on
+    # a phone
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.1,
+                        subplot_titles=[f"Share of a region's own shock absorbed (%, {year})",
+                                        f"Volatility of resources per head ({currency} per "
+                                        f"head, {year})"])
     y = table["Region"][::-1]
     fig.add_trace(go.Bar(y=y, x=table[share][::-1], orientation="h", marker_color=GAIN,
                          name="Absorbed", showlegend=False,
@@ -235,11 +237,12 @@ def risk_figure(table: pd.DataFrame, year: str, currency: str):
         fig.add_trace(go.Bar(y=y, x=table[column][::-1], orientation="h", name=label,
                              marker_color=colour,
                              hovertemplate=f"%{{y}}<br>{label}: SD %{{x:,.0f}} {currency} per "
-                                           f"head<extra></extra>"), row=1, col=2)
-    fig.update_layout(barmode="group", height=max(380, 40 * len(table) + 140),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0.55),
-                      margin=dict(l=10, r=10, t=70, b=30))
+                                           f"head<extra></extra>"), row=2, col=1)
+    fig.update_layout(barmode="group", height=max(560, 64 * len(table) + 200),
+                      legend=dict(orientation="h", yanchor="top", y=-0.06, x=0),
+                      margin=dict(l=10, r=10, t=50, b=40))
+    fig.update_annotations(font_size=13)
     # few, short tick labels: the panels are narrow on a phone
     fig.update_xaxes(ticksuffix="%", nticks=4, row=1, col=1)
-    fig.update_xaxes(tickformat="~s", nticks=4, row=1, col=2)
+    fig.update_xaxes(tickformat="~s", nticks=4, row=2, col=1)
     return fig
