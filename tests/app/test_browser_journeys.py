@@ -141,9 +141,18 @@ class Journey:
         assert not errors, (label, errors)
 
     def screenshot(self, label: str) -> None:
+        """The whole page: Streamlit scrolls inside its main block, so the window is made
+        as tall as that block for the picture (same width), then put back."""
+        height = self.page.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return main ? main.scrollHeight : document.body.scrollHeight; }""")
+        self.page.set_viewport_size({"width": self.width,
+                                     "height": max(900, min(int(height) + 40, 12_000))})
+        self.page.wait_for_timeout(600)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"journey_{self.name}_{self.width}_"
                                                     f"{label}.png"), full_page=True)
+        self.page.set_viewport_size({"width": self.width, "height": 900})
 
     def metrics(self, count: int = 6) -> list[str]:
         """The headline figures (Explore shows six cards), once all are drawn."""
