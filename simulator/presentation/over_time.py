@@ -177,8 +177,8 @@ def bga_methods_figure(table: pd.DataFrame, *, chosen: str | None, unit: str,
                         line=dict(color="#000", width=1.2 if picked and chosen else 0)),
             hovertemplate=f"%{{y}}<br>{method}: %{{x:,.0f}} {unit}<extra></extra>"))
     fig.update_layout(barmode="group", height=height or max(420, 58 * len(table) + 120),
-                      xaxis_title=unit, legend=dict(orientation="h", yanchor="bottom", y=1.01,
-                                                    x=0),
+                      xaxis_title=_wrap(unit, 24),  # two lines: fits a phone's width
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
                       margin=dict(l=10, r=10, t=40, b=40))
     fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444")
     return fig
@@ -224,8 +224,8 @@ def risk_figure(table: pd.DataFrame, year: str, currency: str):
     # one panel above the other: side by side, their titles and region labels collide on
     # a phone
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.1,
-                        subplot_titles=[f"Share of a region's own shock absorbed (%, {year})",
-                                        f"Volatility of resources per head ({currency} per "
+                        subplot_titles=[f"Share of a region's own shock<br>absorbed (%, {year})",
+                                        f"Volatility of resources per head<br>({currency} per "
                                         f"head, {year})"])
     y = table["Region"][::-1]
     fig.add_trace(go.Bar(y=y, x=table[share][::-1], orientation="h", marker_color=GAIN,

@@ -254,7 +254,8 @@ def marginal_rates_figure(rates: pd.DataFrame, year: str, *, height: int | None 
                              hovertemplate="%{y}<br>rate: %{x:.1%}<extra></extra>"))
     fig.update_layout(
         barmode="relative", height=height or max(320, 30 * len(frame) + 140),
-        xaxis_title=f"Share of an extra {'pound'} of own tax base lost ({year})",
+        # two lines: one would run past a phone's screen
+        xaxis_title=f"Share of an extra pound of own<br>tax base lost ({year})",
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
         margin=dict(l=10, r=10, t=40, b=40))
     fig.update_xaxes(tickformat=".0%")

@@ -76,6 +76,10 @@ CHECKS = """
     const texts = [...plot.querySelectorAll(
       '.gtitle, .g-xtitle text, .g-ytitle text, .xtick text, .ytick text, .annotation-text')]
       .filter(t => t.textContent.trim() && visible(t));
+    const frame = box(plot);
+    texts.forEach(t => { const b = box(t);  // text running past the chart's edge is cut off
+      if (b.left < frame.left - 2 || b.right > frame.right + 2)
+        out.overlaps.push({chart: p, cutOff: t.textContent.slice(0, 40)}); });
     for (let a = 0; a < texts.length; a++) for (let c = a + 1; c < texts.length; c++) {
       const A = box(texts[a]), B = box(texts[c]);
       const ox = Math.min(A.right, B.right) - Math.max(A.left, B.left);
@@ -301,7 +305,8 @@ def test_teacher_real_system_then_learn_formulas_with_numbers(journey, width):
 
 def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(browser):  # noqa: F811
     """The page checks above can fail: a table cut off at the window's edge, two tick
-    labels on top of each other and an exception box are each reported."""
+    labels on top of each other, an axis title past the chart's edge and an exception box
+    are each reported."""
     page = browser.new_page(viewport={"width": 390, "height": 600})
     try:
         page.set_content("""
@@ -309,14 +314,17 @@ def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(b
             <table style="width: 700px"><tr><td>Region</td><td>Far right value</td></tr></table>
           </div>
           <div data-testid="stException">Traceback</div>
-          <div class="js-plotly-plot"><svg width="300" height="100">
+          <div class="js-plotly-plot" style="width: 300px"><svg width="300" height="100">
             <g class="xtick"><text x="10" y="50">10,000</text></g>
-            <g class="xtick"><text x="20" y="50">15,000</text></g></svg></div></div>""")
+            <g class="xtick"><text x="20" y="50">15,000</text></g>
+            <g class="g-xtitle"><text x="200" y="90">an axis title running past the edge</text>
+            </g></svg></div></div>""")
         found = page.evaluate(CHECKS)
     finally:
         page.close()
     assert any(c.get("cell") == "Far right value" for c in found["clipped"])
-    assert found["overlaps"] == [{"chart": 0, "a": "10,000", "b": "15,000"}]
+    assert {"chart": 0, "a": "10,000", "b": "15,000"} in found["overlaps"]
+    assert {"chart": 0, "cutOff": "an axis title running past the edge"} in found["overlaps"]
     assert found["exceptions"] == ["Traceback"]
 
 
