@@ -30,6 +30,10 @@ for dataset, names in by_dataset.items():
             kept = [STATUS_QUO] if STATUS_QUO in names else [n for n in names if n != added][:1]
         st.session_state["c_dataset"] = dataset
         st.session_state["c_scenarios"] = (kept + [added])[-4:]
+        added = None
+if added is not None:
+    st.warning(f"{app.scenario_label(added)} has no other scenario on its dataset to be "
+               "compared with (the teaching federation has none in the library).")
 if not datasets:
     st.warning("The scenario library (scenarios/*.yaml) needs at least two scenarios on the "
                "same dataset to compare.")

@@ -24,7 +24,7 @@ def reset_options() -> None:
 
 
 library = app.library()
-linked = carry.adopt_link("x_scenario")  # a link that carries its scenario whole (?s=)
+carry.adopt_link("x_scenario")  # a link that carries its scenario whole (?s=)
 handed = carry.take_handover(carry.EXPLORE)
 choices = (list(library) or ["starter"]) + [app.MINE + n for n in app.my_scenarios()]
 if handed in choices:

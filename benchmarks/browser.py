@@ -139,9 +139,15 @@ def _changes(page, slider_label: str, count: int, keys: tuple[str, str]) -> list
              .locator('input[type="range"]').first)
     thumb.focus()
     times = []
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     for k in range(count):
         thumb.press(keys[k % 2])
-        page.wait_for_function(DONE, timeout=120_000)
+        try:
+            page.wait_for_function(DONE, timeout=30_000)
+        except PlaywrightTimeout:  # the key press was lost (the slider not yet live): again,
+            thumb.press(keys[k % 2])  # timed from this press (keydown resets the clock)
+            page.wait_for_function(DONE, timeout=120_000)
         run, seen = page.evaluate(TIMES)
         times.append((run / 1e3, None if seen is None else seen / 1e3))
         page.wait_for_selector(IDLE, timeout=120_000)
