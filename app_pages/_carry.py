@@ -131,7 +131,7 @@ def actions(scenario: Scenario, ref: str | None, prefix: str, *,
         columns[-1].download_button(
             "Report on this (HTML)", data=lambda: export.report_html(scenario),
             file_name=f"{export.file_stem(scenario.name, scenario.year or '')}_report.html",
-            mime="text/html", key=f"{prefix}_report", icon=":material/description:",
+            mime="text/html", key=f"{prefix}_report_this", icon=":material/description:",
             on_click="ignore")
 
 

@@ -137,7 +137,7 @@ st.caption("The further a curve bows below the diagonal, the more unequal resour
 
 # ------------------------------------------------------------------ downloads
 st.subheader("Downloads")
-subject = st.selectbox("Report and scenario (YAML) in the files of", chosen,
+subject = st.selectbox("Carry on with, report on, and put in the files (YAML)", chosen,
                        index=len(chosen) - 1, key="c_subject", format_func=app.scenario_label)
 scenarios = {name: app.on_data(app.any_scenario(name), dataset,
                                dict(app.any_scenario(name).dataset.options), year)
@@ -153,6 +153,8 @@ def comparison_tables():
     return tables
 
 
+carry.actions(app.any_scenario(subject), subject, "c",
+              pages=(carry.EXPLORE, carry.OVER_TIME, carry.TARGETS))
 carry.downloads("c", tables=comparison_tables, scenario=scenarios[subject],
                 federation=first.federation, figure=lorenz,
                 stem=f"comparison_{dataset}_{year}",

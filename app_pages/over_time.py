@@ -176,6 +176,7 @@ change = [c for c in table.columns if c.startswith("Change")]
 st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="ot_table", height=style.table_height(len(table)))
+carry.actions(scenario, name, "ot", pages=(carry.EXPLORE, carry.COMPARE, carry.TARGETS))
 carry.downloads("ot", tables=lambda: {"projection": export.plain_table(by_region, cur)},
                 scenario=variant if own is not None else scenario, federation=shown,
                 figure=projection_fig, stem=f"{scenario.name}_{shown.years[0]}_{shown.years[-1]}",

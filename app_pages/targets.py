@@ -162,6 +162,7 @@ st.download_button("Download the annual report (HTML)",
                    mime="text/html",
                    icon=":material/download:", key="t_report", on_click="ignore")
 
+carry.actions(base, name, "t", pages=(carry.EXPLORE, carry.COMPARE, carry.OVER_TIME))
 st.subheader("Downloads")
 carry.downloads("t", tables=lambda: solved or {"nothing solved": pd.DataFrame()},
                 scenario=app.target_scenario(key, year),
