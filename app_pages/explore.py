@@ -145,13 +145,14 @@ with st.container(border=True):
         devolved = st.multiselect("Taxes devolved", taxes, key=K + "taxes",
                                   format_func=style.tax_label)
         shares = {}
-        share_columns = st.columns(3)
+        # no empty columns: on a phone they stack into blank space
+        share_columns = st.columns(min(3, len(devolved))) if devolved else []
         for k, tax in enumerate(devolved):
             key = f"{K}share_{tax}"
             if key not in st.session_state:
                 value = url_shares.get(tax, own["devolution"].get(tax, 1.0))
                 st.session_state[key] = min(1.0, max(0.0, float(value)))
-            with share_columns[k % 3]:
+            with share_columns[k % len(share_columns)]:
                 shares[tax] = st.slider(f"{style.tax_label(tax)}: share devolved",
                                         0.0, 1.0, step=0.05, key=key)
     with col_eq:
