@@ -28,4 +28,10 @@ PAGES = [
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:"),
 ]
 
+# Layout at any width (1440 px to a 390 px phone): wide markdown tables and long formulas
+# scroll sideways inside their block instead of being cut off at the window's edge.
+st.markdown("<style>[data-testid='stMarkdownContainer'] table {display: block; max-width: 100%;"
+            " overflow-x: auto;} .katex-display {overflow-x: auto; overflow-y: hidden;}"
+            "</style>", unsafe_allow_html=True)
+
 st.navigation(PAGES).run()

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 import simulator
-from simulator import presentation
+from simulator.presentation import learn, maps, over_time, targets
 from simulator.data import uk_itl1
 from simulator.scenario import DatasetSpec, Scenario, ScenarioError, load_scenario, parse_scenario
 from simulator.scenario.library import library_dir, library_scenarios
@@ -49,7 +49,7 @@ def dataset_description(name: str) -> str:
 def federation(name: str, **options: str) -> simulator.Federation:
     """Every year of a dataset, loaded once per process (federations are immutable)."""
     if name == TEACHING:
-        return presentation.teaching_federation()
+        return learn.teaching_federation()
     return simulator.load_federation(name, **options)
 
 
@@ -98,8 +98,8 @@ def boundaries(name: str) -> str | None:
     geojson = loader()
     first = geojson["features"][0]["properties"] if geojson.get("features") else {}
     if "code" not in first and "areacd" in first:
-        geojson = presentation.geojson_with_codes(geojson, "areacd")
-    return presentation.geojson_data_url(geojson)
+        geojson = maps.geojson_with_codes(geojson, "areacd")
+    return maps.geojson_data_url(geojson)
 
 
 @st.cache_resource(show_spinner=False)
@@ -108,7 +108,7 @@ def hexmap(name: str) -> str | None:
     URL, or None when it ships none (only ``england_la`` does)."""
     module = _data_module(name)
     frame = getattr(module, "hexmap_frame", None)
-    return presentation.geojson_data_url(presentation.hex_geojson(frame())) if frame else None
+    return maps.geojson_data_url(maps.hex_geojson(frame())) if frame else None
 
 
 def provenance(name: str) -> str | None:
@@ -133,11 +133,14 @@ def library() -> dict[str, Path]:
 
 
 def scenario_label(name: str) -> str:
-    """How a picker shows a library scenario: presets by country, others by
-    name with their dataset when it is not the UK's ITL1 regions."""
+    """How a picker shows a scenario: the user's own with a star, presets by
+    country, others by name with their dataset when it is not the UK's ITL1
+    regions."""
     from simulator.presentation.glossary import dataset_title
     from simulator.scenario.library import scenario_title
 
+    if is_mine(name):
+        return f"★ {name[len(MINE):]} (yours)"
     if name in PRESETS:
         return f"{PRESETS[name]} (real system)"
     try:
@@ -159,6 +162,45 @@ def library_scenario(name: str) -> Scenario:
     return _library_scenario(str(path), path.stat().st_mtime)
 
 
+# ---------------------------------------------------------------- the user's own scenarios
+#: A reference to one of the user's own scenarios (session store) is ``MINE + name``;
+#: any other reference is a library scenario's name.
+MINE = "mine:"
+STORE = "my_scenarios"
+
+
+def is_mine(ref: str) -> bool:
+    return isinstance(ref, str) and ref.startswith(MINE)
+
+
+def my_scenarios() -> dict[str, str]:
+    """The user's own scenarios in this session: name -> YAML text (named,
+    editable in the editor, removable)."""
+    return st.session_state.setdefault(STORE, {})
+
+
+def scenario_key(ref: str) -> tuple[str, Any]:
+    """A scenario reference with its version, for cache keys: a library
+    scenario's file time, or the user's scenario's whole text."""
+    if is_mine(ref):
+        return ref, my_scenarios()[ref[len(MINE):]]
+    return library_key(ref)
+
+
+def keyed_scenario(key: tuple[str, Any]) -> Scenario:
+    """The scenario of a :func:`scenario_key` (library or the user's own),
+    validated as strictly as an upload."""
+    ref, version = key
+    if is_mine(ref):
+        return text_scenario(version, f"{ref[len(MINE):]}.yaml")
+    return library_scenario(ref)
+
+
+def any_scenario(ref: str) -> Scenario:
+    """A library scenario or one of the user's own, by reference."""
+    return keyed_scenario(scenario_key(ref))
+
+
 def library_by_dataset() -> tuple[dict[str, list[str]], dict[str, str]]:
     """Library scenario names by the dataset they run on, and the files that
     do not load (name -> message), so a page can offer only what runs."""
@@ -171,6 +213,13 @@ def library_by_dataset() -> tuple[dict[str, list[str]], dict[str, str]]:
             failed[name] = error_text(exc)
             continue
         by_dataset.setdefault(scenario.dataset.name, []).append(name)
+    for name in my_scenarios():
+        try:
+            scenario = any_scenario(MINE + name)
+        except USER_ERRORS as exc:
+            failed[MINE + name] = error_text(exc)
+            continue
+        by_dataset.setdefault(scenario.dataset.name, []).append(MINE + name)
     return by_dataset, failed
 
 
@@ -308,7 +357,7 @@ def baseline_system(scenario: Scenario):
 def observed(key: tuple[str, float]) -> simulator.Federation:
     """Every published year of a library scenario's dataset (its options and
     inline need index): the history a projection starts from."""
-    scenario = library_scenario(key[0])
+    scenario = keyed_scenario(key)
     every = federation(scenario.dataset.name, **scenario.dataset.options).years
     return scenario_federation(scenario, list(every))
 
@@ -340,7 +389,7 @@ def indexes_grant(system) -> bool:
 def _bga(key: tuple[str, float], method: str | None, fed: simulator.Federation):
     from simulator.over_time import BGAIndexation
 
-    system = library_scenario(key[0]).to_system()
+    system = keyed_scenario(key).to_system()
     if method is None or not indexes_grant(system):
         return None
     return BGAIndexation(method=method, base_year=fed.years[0])
@@ -353,7 +402,7 @@ def over_time_run(key: tuple[str, float], projection: tuple, method: str | None
     from simulator.over_time import run_over_time
 
     fed = projected(key, *projection)
-    scenario = library_scenario(key[0])
+    scenario = keyed_scenario(key)
     return run_over_time(fed, scenario.to_system(), bga=_bga(key, method, fed),
                          baseline=baseline_system(scenario))
 
@@ -363,7 +412,7 @@ def projection_variant(key: tuple[str, float], changes: str) -> Scenario:
     (a JSON object of projection fields: the page's overrides)."""
     import json
 
-    scenario = library_scenario(key[0])
+    scenario = keyed_scenario(key)
     data = scenario.model_dump(exclude_unset=True)
     data["projection"] = {**data.get("projection", {}), **json.loads(changes)}
     return Scenario.model_validate(data)
@@ -384,7 +433,7 @@ def bga_comparison(key: tuple[str, float], projection: tuple):
     (over_time.compare_methods_frame), for the scenario's devolved taxes."""
     from simulator.over_time import compare_methods_frame
 
-    system = library_scenario(key[0]).to_system()
+    system = keyed_scenario(key).to_system()
     shares = {tax: d.share for tax, d in system.devolution.items() if d.share > 0}
     return compare_methods_frame(projected(key, *projection), shares)
 
@@ -396,7 +445,7 @@ def monte_carlo_run(key: tuple[str, float], projection: tuple, method: str | Non
     from simulator.over_time import ShockModel, monte_carlo
 
     fed = projected(key, *projection)
-    scenario = library_scenario(key[0])
+    scenario = keyed_scenario(key)
     model = ShockModel.from_history(observed(key), by=by)
     return monte_carlo(fed, scenario.to_system(), model, n_draws=draws, seed=seed, start=1,
                        bga=_bga(key, method, fed), baseline=baseline_system(scenario))
@@ -408,9 +457,9 @@ def absorbed(key: tuple[str, float], projection: tuple, method: str | None):
     from simulator.over_time import absorbed_share
 
     fed = projected(key, *projection)
-    shares = absorbed_share(fed, library_scenario(key[0]).to_system(),
+    shares = absorbed_share(fed, keyed_scenario(key).to_system(),
                             bga=_bga(key, method, fed))
-    return presentation.absorbed_frame(shares, fed)
+    return over_time.absorbed_frame(shares, fed)
 
 
 # ---------------------------------------------------------------- need index
@@ -444,9 +493,9 @@ def la_rank_intervals(normalisation: str, weighting: str, aggregation: str, draw
 
 
 # ---------------------------------------------------------------- targets
-def target_scenario(name: str, year: str) -> Scenario:
-    """A library scenario on one year of its own dataset (and options)."""
-    scenario = library_scenario(name)
+def target_scenario(key: tuple[str, Any], year: str) -> Scenario:
+    """A scenario (:func:`scenario_key`) on one year of its own dataset (and options)."""
+    scenario = keyed_scenario(key)
     return on_data(scenario, scenario.dataset.name, dict(scenario.dataset.options), year)
 
 
@@ -456,9 +505,9 @@ def solve(key: tuple[str, float], year: str, kind: str, **arguments: Any):
     the scenario and year (simulator.analysis), cached per argument."""
     from simulator import analysis
 
-    scenario = target_scenario(key[0], year)
+    scenario = target_scenario(key, year)
     if kind == "self_financing":
-        scenario, _ = presentation.with_contribution_step(scenario)
+        scenario, _ = targets.with_contribution_step(scenario)
         return analysis.solve_self_financing(scenario, **arguments)
     if kind == "min_share":
         return analysis.solve_min_share(scenario, **arguments)
@@ -470,7 +519,7 @@ def report_html(key: tuple[str, float], year: str) -> str:
     """The scenario's annual report (simulator.analysis.build_report), one HTML page."""
     from simulator.analysis import build_report
 
-    return build_report(target_scenario(key[0], year))
+    return build_report(target_scenario(key, year))
 
 
 # ---------------------------------------------------------------- validation
@@ -481,4 +530,4 @@ def validation_sections() -> dict[str, str]:
     """docs/validation.md by preset name (published vs simulated tables)."""
     if not VALIDATION_DOC.exists():
         return {}
-    return presentation.validation_sections(VALIDATION_DOC.read_text(encoding="utf-8"))
+    return learn.validation_sections(VALIDATION_DOC.read_text(encoding="utf-8"))

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
-from simulator.presentation import glossary
+from simulator.presentation import glossary, maps, revenue, style
 
 st.set_page_config(page_title=glossary.PAGE_TITLES["data"])
 st.title("Data")
@@ -27,27 +27,41 @@ year = app.year_slider("data_year", list(fed.years))
 app.share(dataset=dataset, year=year, **options)
 
 one_year = app.federation_year(dataset, year, **options)
-unit = presentation.per_head_label(fed.currency, year)
+unit = style.per_head_label(fed.currency, year)
 st.subheader(f"Revenue per head by region and tax ({unit})")
-table = presentation.revenue_table(one_year, year)
+table = revenue.revenue_table(one_year, year)
 codes = None
 if len(table) > 40:  # hundreds of areas: the extremes in the chart, every area in the table
-    codes = presentation.extremes(table, "Total", 20)
+    codes = maps.extremes(table, "Total", 20)
     st.caption(f"The 20 highest and the 20 lowest totals per head of {len(table)} areas; the "
                "table below lists every area.")
-st.plotly_chart(presentation.revenue_figure(one_year, year, codes=codes), key="data_chart")
+revenue_fig = revenue.revenue_figure(one_year, year, codes=codes)
+st.plotly_chart(revenue_fig, key="data_chart")
 st.caption(glossary.range_summary(table["region"], table["Total"],
                                   what="Revenue per head, all taxes",
                                   unit=f"{fed.currency} per head", year=year))
 
 money_columns = [c for c in table.columns if c not in ("code", "region")]
-st.dataframe(
-    presentation.number_style(table), hide_index=True, key="data_table",
-    height=presentation.table_height(len(table)) if len(table) <= 20 else "auto",
-    column_config={"code": "Code", "region": "Region",
-                   **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
+if len(table) <= 20:
+    # a few regions: a plain table whose headers wrap, so every tax shows at 1440 px
+    st.markdown(f"**Revenue per head by tax** ({unit})")
+    st.table(style.number_style(table).hide(axis="index").hide(subset=["code"], axis="columns")
+             .relabel_index(["Region", *money_columns], axis="columns"))
+else:
+    st.dataframe(
+        style.number_style(table), hide_index=True, key="data_table", height="auto",
+        column_config={"code": "Code", "region": "Region",
+                       **{c: f"{c} ({fed.currency}/head)" for c in money_columns}})
 st.caption(f"Units: {fed.currency} per head of resident population, financial year {year}. "
            f"Source: {fed.source or 'see provenance below'}")
+
+carry.downloads("data", tables=lambda: {"revenue per head": table.rename(columns={
+                    "code": "Code", "region": "Region",
+                    **{c: f"{c} ({fed.currency} per head, {year})" for c in money_columns}}
+                    ).round(0)},
+                scenario=None, federation=one_year, figure=revenue_fig,
+                stem=f"{dataset}_revenue_{year}", report=False,
+                notes=(f"Dataset: {dataset}" + "".join(f", {k}={v}" for k, v in options.items()),))
 
 text = app.provenance(dataset)
 if text:

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
+from simulator import export
+from simulator.presentation import glossary, maps, options, results, style
 from simulator.presentation import needs as needs_presentation
-from simulator.presentation import glossary
 
 st.set_page_config(page_title=glossary.PAGE_TITLES["explore"])
 st.title("Explore a settlement")
@@ -25,16 +26,21 @@ def reset_options() -> None:
 
 
 library = app.library()
-choices = list(library) or ["starter"]
+carry.adopt_link("x_scenario")  # a link that carries its scenario whole (?s=)
+handed = carry.take_handover(carry.EXPLORE)
+choices = (list(library) or ["starter"]) + [app.MINE + n for n in app.my_scenarios()]
+if handed in choices:
+    reset_options()
+    st.session_state["x_scenario"] = handed
 sources = choices + [UPLOAD]
 app.seed("x_scenario", "scenario", choices)
 st.session_state.setdefault("x_scenario", app.DEFAULT_SCENARIO if app.DEFAULT_SCENARIO in choices
                             else choices[0])
-with st.sidebar:
-    st.header("Scenario")
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     chosen = st.selectbox("Scenario", sources, key="x_scenario", on_change=reset_options,
                           format_func=lambda n: n if n == UPLOAD else app.scenario_label(n),
-                          help="A scenario from the library (scenarios/*.yaml), or your own "
+                          help="A scenario from the library (scenarios/*.yaml), one of "
+                               "yours (★: saved here, from the editor or a link), or your own "
                                "file. A real-system preset or a local-authority scenario "
                                "switches to its own dataset.")
     upload = None
@@ -51,10 +57,12 @@ try:
                     "The Scenario editor page shows the format.")
             st.stop()
         base = app.text_scenario(app.upload_text(upload), upload.name)
+    elif app.is_mine(chosen):
+        base = app.any_scenario(chosen)
     elif library:
         base = app.library_scenario(chosen)
     else:
-        base = app.text_scenario(presentation.STARTER_SCENARIO, "starter")
+        base = app.text_scenario(options.STARTER_SCENARIO, "starter")
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
     st.stop()
@@ -70,20 +78,20 @@ with st.sidebar:
                            help="The scenario's own dataset is chosen first.")
     st.caption(app.dataset_description(dataset))
     # the scenario's own dataset options (e.g. a data vintage), some of them on widgets
-    options = dict(base.dataset.options) if base.dataset.name == dataset else {}
+    data_options = dict(base.dataset.options) if base.dataset.name == dataset else {}
     for option, values in app.DATASET_OPTIONS.get(dataset, {}).items():
         key = f"x_{option}"
         app.seed(key, option, values)
-        st.session_state.setdefault(key, options.get(option) if options.get(option) in values
-                                    else values[0])
-        options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
-                                   horizontal=True)
-    fed = app.federation_or_stop(dataset, **options)
+        own_value = data_options.get(option)
+        st.session_state.setdefault(key, own_value if own_value in values else values[0])
+        data_options[option] = st.radio(option.replace("_", " ").capitalize(), values, key=key,
+                                        horizontal=True)
+    fed = app.federation_or_stop(dataset, **data_options)
     year = app.year_slider("x_year", list(fed.years),
                            default=base.years[-1] if base.years else None)
 
 # ------------------------------------------------------------------ key options
-own = presentation.key_options(base)
+own = options.key_options(base)
 taxes = list(fed.taxes)
 
 
@@ -108,42 +116,60 @@ if "taxes" in st.query_params:
     except ValueError:
         url_shares = {}
 
-st.caption(f"**{app.scenario_label(base.name) if base.name in library else base.name}**: "
+
+def equalisation_widgets() -> tuple[float, float]:
+    """The rate and standard of the scenario's first gap-fill or symmetric step."""
+    app.seed(K + "rate", "rate", parse=float)
+    st.session_state.setdefault(K + "rate", float(own["rate"] or 0.0))
+    st.session_state[K + "rate"] = min(1.0, max(0.0, st.session_state[K + "rate"]))
+    rate = st.slider("Equalisation rate (share of the gap closed)", 0.0, 1.0, step=0.05,
+                     key=K + "rate",
+                     help="Of the scenario's first gap-fill or symmetric step; without "
+                          "one, a rate above 0 adds a gap-fill.")
+    app.seed(K + "fraction", "fraction", parse=float)
+    st.session_state.setdefault(K + "fraction", float(own["standard_fraction"]))
+    st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
+    fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
+                         0.5, 1.5, step=0.01, key=K + "fraction",
+                         disabled=not own["has_standard"],
+                         help="The per-head level the gap is measured against "
+                              "(1 = the average; 0.9 = 90% of it)." if own["has_standard"]
+                         else "The scenario's symmetric step always equalises towards "
+                              "the average.")
+    return rate, fraction
+
+
+st.caption(f"**{app.scenario_label(base.name) if base.name in app.library() else base.name}**: "
            f"{base.description or 'no description'}")
 with st.container(border=True):
     st.markdown("**Key options** (start from the scenario's own values)")
     col_tax, col_eq = st.columns([3, 2], gap="large")
     with col_tax:
         devolved = st.multiselect("Taxes devolved", taxes, key=K + "taxes",
-                                  format_func=presentation.tax_label)
+                                  format_func=style.tax_label)
         shares = {}
-        share_columns = st.columns(3)
+        # no empty columns: on a phone they stack into blank space
+        share_columns = st.columns(min(3, len(devolved))) if devolved else []
         for k, tax in enumerate(devolved):
             key = f"{K}share_{tax}"
             if key not in st.session_state:
                 value = url_shares.get(tax, own["devolution"].get(tax, 1.0))
                 st.session_state[key] = min(1.0, max(0.0, float(value)))
-            with share_columns[k % 3]:
-                shares[tax] = st.slider(f"{presentation.tax_label(tax)}: share devolved",
+            with share_columns[k % len(share_columns)]:
+                shares[tax] = st.slider(f"{style.tax_label(tax)}: share devolved",
                                         0.0, 1.0, step=0.05, key=key)
     with col_eq:
-        app.seed(K + "rate", "rate", parse=float)
-        st.session_state.setdefault(K + "rate", float(own["rate"] or 0.0))
-        st.session_state[K + "rate"] = min(1.0, max(0.0, st.session_state[K + "rate"]))
-        rate = st.slider("Equalisation rate (share of the gap closed)", 0.0, 1.0, step=0.05,
-                         key=K + "rate",
-                         help="Of the scenario's first gap-fill or symmetric step; without "
-                              "one, a rate above 0 adds a gap-fill.")
-        app.seed(K + "fraction", "fraction", parse=float)
-        st.session_state.setdefault(K + "fraction", float(own["standard_fraction"]))
-        st.session_state[K + "fraction"] = min(1.5, max(0.5, st.session_state[K + "fraction"]))
-        fraction = st.slider(f"Standard: share of the {own['standard_kind'].replace('_', ' ')}",
-                             0.5, 1.5, step=0.01, key=K + "fraction",
-                             disabled=not own["has_standard"],
-                             help="The per-head level the gap is measured against "
-                                  "(1 = the average; 0.9 = 90% of it)." if own["has_standard"]
-                             else "The scenario's symmetric step always equalises towards "
-                                  "the average.")
+        if own["own_mechanism"]:
+            # the scenario equalises by its own steps: Explore's rate is not its mechanism
+            rate = fraction = None
+            st.markdown("**Equalisation: the scenario's own rule**")
+            st.caption("This scenario equalises by its own steps: "
+                       + "; ".join(f"**{label}**" for label in own["own_mechanism"])
+                       + ". Their settings are kept as written (Explore's equalisation rate "
+                         "and standard are not this rule, so they are not offered); change "
+                         "them in the Scenario editor.")
+        else:
+            rate, fraction = equalisation_widgets()
         app.seed(K + "guarantee", "guarantee", parse=lambda v: v == "1")
         st.session_state.setdefault(K + "guarantee", own["guarantee"])
         guarantee = st.toggle("Minimum guarantee", key=K + "guarantee",
@@ -159,15 +185,10 @@ with st.container(border=True):
                               f"{own['target_index']:g})", 0.0, top, step=0.5,
                               key=K + "floor")
 
-app.share(scenario=chosen if chosen != UPLOAD else None, dataset=dataset, year=year, **options,
-          taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved), rate=f"{rate:g}",
-          fraction=f"{fraction:g}", guarantee=int(guarantee),
-          floor=None if floor is None else f"{floor:g}")
-
 # ------------------------------------------------------------------ run
 try:
-    scenario = presentation.with_key_options(
-        app.on_data(base, dataset, options, year), devolution=shares, rate=rate,
+    scenario = options.with_key_options(
+        app.on_data(base, dataset, data_options, year), devolution=shares, rate=rate,
         standard_fraction=fraction, guarantee=guarantee, floor_index=floor)
     result = app.run(scenario)
     summary = result.summary()
@@ -176,11 +197,25 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "This combination of options")
     st.stop()
 
+# ------------------------------------------------------------------ link
+# A library scenario: its name and the options (short, readable). Anything else (an
+# upload, one of the user's own, a link's): the whole scenario as shown, so the link
+# reproduces exactly these figures.
+if chosen in library:
+    app.share(scenario=chosen, dataset=dataset, year=year, **data_options,
+              taxes=",".join(f"{t}:{shares[t]:g}" for t in devolved),
+              rate=None if rate is None else f"{rate:g}",
+              fraction=None if fraction is None else f"{fraction:g}", guarantee=int(guarantee),
+              floor=None if floor is None else f"{floor:g}")
+else:
+    app.share(**carry.link_params(None, scenario))
+
 cur = result.currency
-unit = presentation.per_head_label(cur, year)
+unit = style.per_head_label(cur, year)
+exact = chosen != UPLOAD and scenario == app.on_data(base, dataset, data_options, year)
 
 # ------------------------------------------------------------------ system figures
-cards = presentation.summary_metrics(summary, cur, year)
+cards = results.summary_metrics(summary, cur, year)
 for row in (cards[:3], cards[3:]):
     for column, card in zip(st.columns(3), row):
         column.metric(card["label"], card["value"], card["delta"],
@@ -191,7 +226,7 @@ this_year = by_region[by_region["year"] == year]
 n_regions = len(this_year)
 #: datasets with hundreds of areas show the largest gains and losses in the bar charts
 SHOWN = 20
-codes = (presentation.extremes(this_year, f"change_per_head_{cur.lower()}", SHOWN)
+codes = (maps.extremes(this_year, f"change_per_head_{cur.lower()}", SHOWN)
          if n_regions > 2 * SHOWN else None)
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -199,8 +234,8 @@ with left:
     if codes is not None:
         st.caption(f"The {SHOWN} largest and the {SHOWN} smallest changes per head of "
                    f"{n_regions} areas; the table below lists every area.")
-    st.plotly_chart(presentation.resources_figure(result, year, codes=codes),
-                    key="x_resources")
+    resources_fig = results.resources_figure(result, year, codes=codes)
+    st.plotly_chart(resources_fig, key="x_resources")
     st.caption(glossary.result_summary(result, year))
     if scenario.steps:
         st.caption(glossary.explain_abbreviations(
@@ -214,22 +249,25 @@ with right:
     geojson = hexes if kind == "Hex map" else app.boundaries(dataset)
     st.subheader(f"Change in resources per head ({unit})")
     if geojson is not None:
-        st.plotly_chart(presentation.change_map(
+        st.plotly_chart(maps.change_map(
             this_year, geojson, f"change_per_head_{cur.lower()}",
             title="Blue gains, orange losses", unit=f"{cur} per head", height=620),
-            key="x_map", config=presentation.MAP_CONFIG)
+            key="x_map", config=maps.MAP_CONFIG)
         st.caption(glossary.range_summary(
             this_year["region"], this_year[f"change_per_head_{cur.lower()}"],
             what="Change in resources per head", unit=f"{cur} per head", year=year))
     else:
         st.info("No map for this dataset (it ships no boundaries).")
 
-table = presentation.region_table(by_region, cur, year)
+table = results.region_table(by_region, cur, year)
 change = [c for c in table.columns if c.startswith("Change")]
-st.dataframe(presentation.gain_loss_style(table, change).format(
+st.markdown(f"**Resources per head by region** ({unit}; index: average = 100)")
+st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
              hide_index=True, key="x_table",
-             height=presentation.table_height(len(table)) if len(table) <= 20 else "auto")
+             height=style.table_height(len(table)) if len(table) <= 20 else "auto",
+             # short headers (the unit and year are in the line above), so every column shows
+             column_config={c: c.split(" (")[0] for c in table.columns[1:]})
 
 need_table = needs_presentation.need_adjusted_table(by_region, year)
 if need_table is not None:
@@ -237,7 +275,7 @@ if need_table is not None:
     st.caption("Resources per head relative to the average, divided by assessed spending need "
                "(the spending needs model: see the Needs page): 100 = funded exactly at need.")
     st.dataframe(need_table.round(1), hide_index=True, key="x_need_table",
-                 height=presentation.table_height(len(need_table)) if len(need_table) <= 20
+                 height=style.table_height(len(need_table)) if len(need_table) <= 20
                  else "auto")
 
 st.subheader(f"Marginal equalisation rates ({year})")
@@ -250,9 +288,18 @@ except app.USER_ERRORS as exc:
 else:
     if codes is not None:
         st.caption(f"The same {2 * SHOWN} areas as the bar chart above.")
-    st.plotly_chart(presentation.marginal_rates_figure(rates, year, codes=codes),
+    st.plotly_chart(results.marginal_rates_figure(rates, year, codes=codes),
                     key="x_rates")
     shown_rates = rates[rates["year"] == year]
     st.caption(glossary.range_summary(
         shown_rates["region"], 100 * shown_rates["marginal_equalisation_rate"],
         what="Share of an extra pound of own tax base lost", unit="%", year=year))
+
+# ------------------------------------------------------------------ carry on, download
+carry.actions(scenario, chosen if exact and chosen in choices and chosen != "starter" else None,
+              "x", default_name=f"{base.name} (my version)")
+st.subheader("Downloads")
+carry.downloads("x", tables=lambda: export.result_download_tables(result), scenario=scenario,
+                federation=result.federation, figure=resources_fig,
+                stem=f"{scenario.name}_{year}", report=False)
+carry.manage_store("x")

@@ -4,9 +4,9 @@ real systems of the library (presets) with their formulas and validation."""
 import streamlit as st
 
 import simulator
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
-from simulator.presentation import glossary
+from simulator.presentation import glossary, learn, results, style
 from simulator.scenario.templates import TEMPLATES
 from simulator.steps import STEP_TYPES
 
@@ -70,7 +70,7 @@ with tab_real:
                 st.markdown(f"##### {k}. {step.display_label}")
                 st.caption(glossary.explain_abbreviations(
                     f"{kind_cls.title}. Legal source: {kind_cls.reference}"))
-                formulas = (presentation.step_formulas(step, preset_cur)
+                formulas = (learn.step_formulas(step, preset_cur)
                             + glossary.extra_formulas(step, preset_cur))
                 for caption, latex in formulas:
                     st.markdown(caption)
@@ -78,17 +78,19 @@ with tab_real:
                 if not formulas:
                     st.code(kind_cls.__doc__ or "", language=None)
             st.markdown(f"##### Result by region ({preset_cur} per head, {preset_year})")
-            st.plotly_chart(presentation.resources_figure(outcome, preset_year),
+            st.plotly_chart(results.resources_figure(outcome, preset_year),
                             key="l_real_chart")
             st.caption(glossary.result_summary(outcome, preset_year))
-            regions = presentation.region_table(outcome.by_region(), preset_cur, preset_year)
+            regions = results.region_table(outcome.by_region(), preset_cur, preset_year)
             changed = [c for c in regions.columns if c.startswith("Change")]
-            st.dataframe(presentation.gain_loss_style(regions, changed).format(
+            st.dataframe(style.gain_loss_style(regions, changed).format(
                 "{:,.0f}", subset=[c for c in regions.columns[1:] if c not in changed]),
                 hide_index=True, key="l_real_table",
-                height=presentation.table_height(len(regions)))
+                height=style.table_height(len(regions)),
+                # short headers (unit and year in the heading above) so every column shows
+                column_config={c: c.split(" (")[0] for c in regions.columns[1:]})
             st.caption("Before: the preset's comparison (e.g. capacity before equalisation); "
-                       "after: the system.")
+                       "after: the system. Index: average = 100.")
             validation = None if on_uk else app.validation_sections().get(system_name)
             if not on_uk:
                 st.markdown("##### Published against simulated")
@@ -96,6 +98,12 @@ with tab_real:
                 st.markdown(validation)
             elif not on_uk:
                 st.info("No published figures to compare for this system yet.")
+
+#: Short column headers of the Learn table (the unit is in the heading above it).
+SHORT = {"Measure before the mechanism": "Measure before",
+         "Transfer of the mechanism": "Transfer",
+         "Resources after devolution, before the mechanism": "Resources before",
+         "Resources after the mechanism": "Resources after"}
 
 # ------------------------------------------------------------------ mechanisms
 with tab_mechanisms:
@@ -107,12 +115,17 @@ with tab_mechanisms:
         f"(amounts in {cur}, financial year {year}). Today each region gets a grant from the "
         "centre (its *identifiable expenditure*). We devolve a tax, adjust the grant, then apply "
         "one equalisation mechanism.")
-    overview = presentation.federation_table(fed, year)
+    overview = learn.federation_table(fed, year)
     per_head = [c for c in overview.columns if "/head" in c]
-    st.dataframe(presentation.number_style(overview, per_head).format(
+    st.dataframe(style.number_style(overview, per_head).format(
                      "{:.2f}", subset=[c for c in overview.columns[2:] if c not in per_head]),
-                 hide_index=True, key="l_federation", column_config={"code": "Code",
-                                                                     "region": "Region"})
+                 hide_index=True, key="l_federation",
+                 column_order=[c for c in overview.columns if c != "code"],
+                 # short headers so every column shows at 1440 px: units in the caption
+                 column_config={"region": "Region", **{
+                     c: c.replace(f" ({cur}/head)", "").replace(" (index (mean 1))", " (index)")
+                     for c in overview.columns[2:]}})
+    st.caption(f"Per-head columns in {cur} per head, {year}; need index: 1 = the mean.")
 
     # ------------------------------------------------------------------ step 0: devolution
     st.header("1. Devolve a tax")
@@ -124,7 +137,7 @@ with tab_mechanisms:
         st.session_state["l_share"] = 1.0
     cols = st.columns(3)
     tax = cols[0].selectbox("Tax devolved", fed.taxes, key="l_tax",
-                            format_func=presentation.tax_label)
+                            format_func=style.tax_label)
     share = cols[1].slider("Share devolved (s)", 0.05, 1.0, 1.0, step=0.05, key="l_share")
     region = cols[2].selectbox("Region worked through", names, key="l_region")
     i = names.index(region)
@@ -132,7 +145,7 @@ with tab_mechanisms:
     devolution = simulator.System(devolution={tax: share}, block_grant="identifiable_expenditure",
                                   need_index="need_index")
     start = simulator.run(fed, devolution).state
-    for caption, latex in presentation.explain_devolution(start, fed, tax, share, i):
+    for caption, latex in learn.explain_devolution(start, fed, tax, share, i):
         st.markdown(caption)
         st.latex(latex)
 
@@ -214,25 +227,34 @@ with tab_mechanisms:
     with st.expander("The formula, as documented in the engine", expanded=False):
         st.code(cls.__doc__ or "", language=None)
     st.subheader(f"Worked through for {region}")
-    for caption, latex in presentation.explain_step(step, before, result.state, fed, i):
+    for caption, latex in learn.explain_step(step, before, result.state, fed, i):
         st.markdown(caption)
         st.latex(latex)
 
     st.subheader(f"Every region ({cur} per head, {year})")
     measure = getattr(step, "measure", "capacity")
-    table = presentation.learn_table(before, result.state, fed, measure)
-    st.dataframe(presentation.number_style(table, table.columns[2:]).format(
-        "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table")
+    table = learn.learn_table(before, result.state, fed, measure)
+    st.dataframe(style.number_style(table, table.columns[2:]).format(
+        "{:.1f}", subset=["Population (m)"]), hide_index=True, key="l_table",
+        # short headers so every column shows at 1440 px (the unit is in the heading)
+        column_config={c: SHORT.get(c.replace(f" ({cur}/head)", ""),
+                                    c.replace(f" ({cur}/head)", ""))
+                       for c in table.columns[2:]})
     st.caption("Resources after devolution, before the mechanism: the tax devolved and the "
                "grant adjusted" + (", after the full gap-fill that runs first" if earlier else "")
                + "; not today's settlement, which the chart's first bar shows.")
-    st.plotly_chart(presentation.resources_figure(
-        result, year, labels=("Today (status quo)", "After the mechanism")), key="l_chart")
+    learn_fig = results.resources_figure(
+        result, year, labels=("Today (status quo)", "After the mechanism"))
+    st.plotly_chart(learn_fig, key="l_chart")
     st.caption(glossary.result_summary(result, year, what="After the mechanism, resources per "
                                                            "head"))
     st.caption(f"Resources per head by source ({cur} per head, {year}). Today (status quo): "
                "today's grant, nothing devolved. After the mechanism: the tax devolved, the "
                "grant adjusted, and the mechanism applied.")
+    carry.downloads("l", tables=lambda: {"every region": table.round(2)}, scenario=None,
+                    federation=fed, figure=learn_fig, stem=f"learn_{step.type}_{year}",
+                    report=False, notes=(f"Mechanism: {step.type} on the teaching "
+                                         f"federation ({year})",))
 
 # ------------------------------------------------------------------ spending needs
 with tab_needs:

@@ -3,10 +3,10 @@ rank uncertainty, missions, quadrants and regional shares (simulator.need_index)
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
 from simulator.need_index import load_missions
-from simulator.presentation import glossary, need_controls
+from simulator.presentation import glossary, maps, need_controls, need_index, style
 from simulator.need_index import (AGGREGATIONS, NORMALISATIONS, WEIGHTINGS,
                                   need_spend_quadrants, quadrant_counts,
                                   top_need_share_by_group)
@@ -112,10 +112,10 @@ with left:
     if geojson is None:
         st.info("No map for this dataset.")
     else:
-        st.plotly_chart(presentation.change_map(
+        st.plotly_chart(maps.change_map(
             shown_frame.rename(columns={"name": "region"}), geojson, shown,
             title="Darker = more need", unit=f"score ({scale})", height=640,
-            sequential=True, tickformat=".2f"), key="n_map_chart", config=presentation.MAP_CONFIG)
+            sequential=True, tickformat=".2f"), key="n_map_chart", config=maps.MAP_CONFIG)
         st.caption(glossary.range_summary(shown_frame["name"], shown_frame[shown],
                                           what=f"Map: {measures[shown].lower()}",
                                           unit=f"score, {scale}", year=year))
@@ -145,7 +145,7 @@ with right:
         st.stop()
     top = intervals.frame
     shown_ranks = top[top["code"].isin(shown_frame["code"])]
-    st.plotly_chart(presentation.rank_interval_figure(shown_ranks, n=25, highlight=names[area]),
+    st.plotly_chart(need_index.rank_interval_figure(shown_ranks, n=25, highlight=names[area]),
                     key="n_ranks")
     first_ranked = shown_ranks.sort_values("rank").head(1)
     if not first_ranked.empty:
@@ -160,7 +160,7 @@ with right:
                f"{area}: rank {own['rank']}, 5th-95th percentile {own['rank_low']}-"
                f"{own['rank_high']} over {draws} draws (seed {seed}).")
 
-st.dataframe(presentation.need_index_table(shown_frame, index.missions, index.mission_titles,
+st.dataframe(need_index.need_index_table(shown_frame, index.missions, index.mission_titles,
                                            intervals.frame),
              hide_index=True, key="n_table", height=400,
              column_config={c: st.column_config.NumberColumn(format="%.3f")
@@ -177,7 +177,7 @@ st.caption(f"{'All ' if not chosen_regions else ''}{len(shown_frame)} authoritie
 st.subheader(f"Mission breakdown: {area} (scores: {scale}, {year})")
 left, right = st.columns([1, 1], gap="medium")
 with left:
-    st.plotly_chart(presentation.mission_figure(frame, names[area], index.missions,
+    st.plotly_chart(need_index.mission_figure(frame, names[area], index.missions,
                                                 index.mission_titles, unavailable, all_titles),
                     key="n_missions")
     area_row = frame.set_index("code").loc[names[area]]
@@ -206,7 +206,7 @@ left, right = st.columns(2, gap="medium")
 with left:
     st.subheader(f"High need, low spend ({year})")
     quadrants = need_spend_quadrants(index, fed.indicators[SPEND][-1], SPEND)
-    st.plotly_chart(presentation.quadrant_figure(
+    st.plotly_chart(need_index.quadrant_figure(
         quadrants, SPEND, spend_unit=f"Council tax raised, GBP per head ({year})",
         score_unit=score_unit), key="n_quadrant")
     st.caption("Quadrant chart: " + ", ".join(
@@ -218,7 +218,7 @@ with left:
     counts = quadrant_counts(quadrants).rename_axis(columns=None).reset_index().rename(
         columns={"group": "Region"})
     st.dataframe(counts, hide_index=True, key="n_quadrants",
-                 height=presentation.table_height(len(counts)))
+                 height=style.table_height(len(counts)))
     st.caption(f"Authorities per region in each quadrant ({year}).")
 with right:
     app.seed("n_share", "top", [0.1, 0.2, 0.25, 0.3, 0.5], parse=float)
@@ -226,16 +226,25 @@ with right:
     share = st.select_slider("Top share of need", [0.1, 0.2, 0.25, 0.3, 0.5], key="n_share",
                              format_func=lambda v: f"{v:.0%}")
     st.subheader(f"Share of each region's authorities in the top {share:.0%} ({year})")
-    tops = presentation.top_share_table(top_need_share_by_group(index, share), share)
-    st.plotly_chart(presentation.top_share_figure(tops, share), key="n_top")
+    tops = need_index.top_share_table(top_need_share_by_group(index, share), share)
+    st.plotly_chart(need_index.top_share_figure(tops, share), key="n_top")
     share_column = next(c for c in tops.columns if c.endswith("(%)"))
     st.caption(glossary.range_summary(tops["Region"], tops[share_column],
                                       what=f"Share of authorities in the top {share:.0%}",
                                       unit="%", year=year))
     pct = [c for c in tops.columns if c.endswith("(%)")]
     st.dataframe(tops.style.format("{:.1f}", subset=pct), hide_index=True, key="n_top_table",
-                 height=presentation.table_height(len(tops)))
+                 height=style.table_height(len(tops)))
 
 app.share(normalisation=normalisation, weighting=weighting, aggregation=aggregation,
           map=kind, measure=shown, draws=draws, seed=seed, area=area, top=f"{share:g}",
           regions=",".join(chosen_regions) or None)
+
+st.subheader(f"Downloads ({year})")
+carry.downloads("n", tables=lambda: {
+    "need index": need_index.need_index_table(frame, index.missions, index.mission_titles,
+                                              intervals.frame).round(4),
+    "indicators": report, "top share": tops},
+    scenario=None, federation=fed, stem=f"need_index_{normalisation}_{weighting}_{year}",
+    report=False, notes=(f"Need index: {normalisation} normalisation, {weighting} weights, "
+                         f"{aggregation} mean; {draws} draws, seed {seed}",))

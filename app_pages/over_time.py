@@ -3,9 +3,10 @@ methods, Monte-Carlo fan charts and risk sharing (simulator.over_time)."""
 
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
-from simulator.presentation import glossary
+from simulator import export
+from simulator.presentation import glossary, over_time, results, style
 from simulator.over_time import BGA_METHODS, volatility, year_range
 
 st.set_page_config(page_title=glossary.PAGE_TITLES["over_time"])
@@ -16,6 +17,7 @@ st.caption("Each region's tax revenue and population continue their log-linear t
 
 # ------------------------------------------------------------------ scenario
 SCENARIO_KEYS = ("ot_until", "ot_window", "ot_method", "ot_regions")
+carry.adopt_link("ot_scenario")  # a link carrying the user's scenario whole
 by_dataset, failed = app.library_by_dataset()
 #: datasets with enough published years for a trend and a shock model
 usable = {}
@@ -40,16 +42,23 @@ def reset() -> None:
     st.query_params.clear()
 
 
+handed = carry.take_handover(carry.OVER_TIME)  # "project over time" from another page
+if handed is not None and handed not in choices:
+    st.warning(f"{app.scenario_label(handed)} cannot be projected: its dataset has fewer than "
+               "three published years (a trend needs them).")
+elif handed is not None:
+    reset()
+    st.session_state["ot_scenario"] = handed
 app.seed("ot_scenario", "scenario", choices)
 st.session_state.setdefault("ot_scenario", choices[0])
-with st.sidebar:
-    st.header("Scenario")
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     name = st.selectbox("Scenario", choices, key="ot_scenario", on_change=reset,
                         format_func=app.scenario_label,
-                        help="Library scenarios on a dataset with several published years.")
+                        help="Library scenarios and yours (★) on a dataset with several "
+                             "published years.")
 try:
-    scenario = app.library_scenario(name)
-    key = app.library_key(name)
+    key = app.scenario_key(name)
+    scenario = app.keyed_scenario(key)
     history = app.observed(key)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
@@ -98,7 +107,7 @@ with st.sidebar:
                                 else "indexed_per_capita")
     method = st.selectbox("Indexation of the deduction", method_choices, key="ot_method",
                           format_func=lambda m: "Static (re-measured each year)"
-                          if m == "static" else presentation.bga_label(m),
+                          if m == "static" else over_time.bga_label(m),
                           disabled=not indexed,
                           help=f"From {last} (the base year: the deduction equals the region's "
                                "revenue) on." if indexed else
@@ -108,7 +117,7 @@ with st.sidebar:
 projection = (until, int(window), revenue / 100 if revenue_on else None,
               population / 100 if population_on else None,
               tuple(names[n] for n in picked))
-app.share(scenario=name, until=until, window=window, method=method)
+app.share(**carry.link_params(name), until=until, window=window, method=method)
 # The generic projection (trends, the chosen indexation): sections 2 to 4, and section 1
 # when the scenario has no projection section of its own.
 generic_method = method if indexed and method != "static" else None
@@ -163,23 +172,30 @@ st.caption(f"Data: {shown.source}.")
 # ------------------------------------------------------------------ 1. projection
 st.subheader(f"Resources per head by region, {shown.years[0]} to {shown.years[-1]} "
              f"({unit}, cash)")
-st.plotly_chart(presentation.over_time_figure(
+projection_fig = over_time.over_time_figure(
     by_region, f"resources_per_head_{cur.lower()}", unit=unit,
-    first_projected=shown.years[1]), key="ot_projection")
+    first_projected=shown.years[1])
+st.plotly_chart(projection_fig, key="ot_projection")
 st.caption(glossary.series_summary(by_region, x="year", y=f"resources_per_head_{cur.lower()}",
                                    by="region", what="Resources per head", unit=unit))
-table = presentation.region_table(by_region, cur, shown.years[-1])
+table = results.region_table(by_region, cur, shown.years[-1])
 change = [c for c in table.columns if c.startswith("Change")]
-st.dataframe(presentation.gain_loss_style(table, change).format(
+st.dataframe(style.gain_loss_style(table, change).format(
                  "{:,.0f}", subset=[c for c in table.columns[1:] if c not in change]),
-             hide_index=True, key="ot_table", height=presentation.table_height(len(table)))
+             hide_index=True, key="ot_table", height=style.table_height(len(table)))
+carry.actions(scenario, name, "ot", pages=(carry.EXPLORE, carry.COMPARE, carry.TARGETS))
+carry.downloads("ot", tables=lambda: {"projection": export.plain_table(by_region, cur)},
+                scenario=variant if own is not None else scenario, federation=shown,
+                figure=projection_fig, stem=f"{scenario.name}_{shown.years[0]}_{shown.years[-1]}",
+                notes=(f"Projected {shown.years[1]} to {shown.years[-1]}: trends fitted to the "
+                       f"last {window} published years (extrapolations, not forecasts)",))
 if own is not None:
     st.caption(f"Before: the baseline (today's settlement) in {shown.years[-1]}; after: the "
                "scenario with its own projection (see above).")
 else:
     st.caption(f"Before: the baseline (today's settlement) in {end}; after: the scenario, "
                + (f"its deduction indexed from {last} by the "
-                  f"{presentation.bga_label(method).lower()} method." if indexed
+                  f"{over_time.bga_label(method).lower()} method." if indexed
                   else "its block grant adjustment as in the scenario (no indexation)."))
 
 # ------------------------------------------------------------------ 2. block grant adjustment
@@ -197,24 +213,27 @@ else:
                "region's population), indexed deduction (its total growth). Gain = own "
                "revenue less the deduction, summed over the years.")
     try:
-        methods = presentation.bga_methods_table(app.bga_comparison(key, projection), cur, end)
+        methods = over_time.bga_methods_table(app.bga_comparison(key, projection), cur, end)
     except app.USER_ERRORS as exc:
         app.show_error(exc, "The comparison of methods")
     else:
-        st.plotly_chart(presentation.bga_methods_figure(
+        st.plotly_chart(over_time.bga_methods_figure(
             methods, chosen=generic_method, unit=f"{cur} m, cumulative {last} to {end}"),
             key="ot_methods")
         chosen_column = next((c for c in methods.columns
-                              if c.startswith(presentation.bga_label(generic_method))), None)
+                              if c.startswith(over_time.bga_label(generic_method))), None)
         if chosen_column is not None:
             st.caption(glossary.range_summary(
                 methods["region"], methods[chosen_column],
-                what=f"Cumulative gain or loss, {presentation.bga_label(generic_method).lower()}",
+                what=f"Cumulative gain or loss, {over_time.bga_label(generic_method).lower()}",
                 unit=f"{cur} m", year=f"{last} to {end}"))
         value_columns = [c for c in methods.columns if c not in ("code", "region")]
-        st.dataframe(presentation.gain_loss_style(methods, value_columns), hide_index=True,
-                     key="ot_methods_table", height=presentation.table_height(len(methods)),
-                     column_order=["region", *value_columns], column_config={"region": "Region"})
+        st.dataframe(style.gain_loss_style(methods, value_columns), hide_index=True,
+                     key="ot_methods_table", height=style.table_height(len(methods)),
+                     column_order=["region", *value_columns],
+                     # short headers (the unit is in the caption) so every column shows
+                     column_config={"region": "Region",
+                                    **{c: c.split(" (")[0] for c in value_columns}})
         st.caption(f"Cumulative gain (+, blue) or loss (-, orange) against the centre, "
                    f"{cur} m summed over {last} to {end}.")
 
@@ -248,9 +267,10 @@ except app.USER_ERRORS as exc:
     app.show_error(exc, "The Monte-Carlo run")
     st.stop()
 column = f"{measure}_{cur.lower()}"
-st.plotly_chart(presentation.fan_chart(bands, column,
+st.plotly_chart(over_time.fan_chart(bands, column,
                                        unit=f"{MEASURES[measure]} ({unit}, cash)",
-                                       central=by_region[["year", "code", column]]),
+                                       central=by_region[["year", "code", column]],
+                                       columns=3),  # three panels a row read at 390 px too
                 key="ot_fan")
 st.caption(glossary.fan_summary(bands, column, what=MEASURES[measure].lower(), unit=unit,
                                 year=end))
@@ -258,8 +278,10 @@ final = bands[bands["year"] == end].pivot_table(index=["code", "region"], column
                                                 values=column, sort=False)
 final.columns = [f"{p:g}th percentile ({unit}, {end})" for p in final.columns]
 final = final.reset_index().rename(columns={"code": "Code", "region": "Region"})
-st.dataframe(presentation.number_style(final), hide_index=True, key="ot_bands",
-             height=presentation.table_height(len(final)))
+st.markdown(f"**Percentiles across the draws** ({unit}, {end})")
+st.dataframe(style.number_style(final), hide_index=True, key="ot_bands",
+             height=style.table_height(len(final)),
+             column_config={c: c.split(" (")[0] for c in final.columns[2:]})
 st.caption(f"{MEASURES[measure]} in {end} across {draws} draws (seed {seed}).")
 
 # ------------------------------------------------------------------ 4. risk sharing
@@ -269,20 +291,23 @@ st.caption("Share absorbed: of a 1% fall in one region's own revenue (alone, fro
            "Volatility: the standard deviation of resources per head across the draws, before "
            "equalisation (grant after adjustment + own revenue) and after.")
 try:
-    risk = presentation.risk_table(app.absorbed(key, projection, generic_method),
+    risk = over_time.risk_table(app.absorbed(key, projection, generic_method),
                                    volatility(draws_result), cur, end)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The risk-sharing figures")
     st.stop()
-st.plotly_chart(presentation.risk_figure(risk, end, cur), key="ot_risk")
+st.plotly_chart(over_time.risk_figure(risk, end, cur), key="ot_risk")
 absorbed_column = next(c for c in risk.columns if c.startswith("Share of own shock absorbed"))
 st.caption(glossary.range_summary(risk["Region"], risk[absorbed_column],
                                   what="Share of a region's own revenue shock absorbed",
                                   unit="%", year=end))
 percent = [c for c in risk.columns if c.endswith("%)")]
-st.dataframe(presentation.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
-             .format(presentation.number_text("{:.1f}"), subset=percent),
-             hide_index=True, key="ot_risk_table", height=presentation.table_height(len(risk)))
+st.dataframe(style.number_style(risk, [c for c in risk.columns[2:] if c not in percent])
+             .format(style.number_text("{:.1f}"), subset=percent),
+             hide_index=True, key="ot_risk_table", height=style.table_height(len(risk)),
+             # short headers, every column in view; units in the caption below
+             column_config={c: c.split(" (")[0] for c in risk.columns[2:]})
+st.caption(f"Share absorbed in %; standard deviations (SD) in {cur} per head; {end}.")
 if risk[percent[0]].isna().all():
     st.info("No share absorbed: the scenario devolves no revenue that a shock could move.")
 
@@ -348,7 +373,7 @@ if mech_name is not None:
         mech_cur = mech_result.federation.currency
         st.plotly_chart(mech_draw.mechanism_figure(mech_path, mech_cur, MECHANISMS[mech_name]),
                         key="ot_mech_chart")
-        st.dataframe(presentation.number_style(mech_path), hide_index=True, key="ot_mech_table")
+        st.dataframe(style.number_style(mech_path), hide_index=True, key="ot_mech_table")
         st.caption(f"{mech_cur} per head of population, by financial year; source: "
                    f"{mech_result.federation.source}.")
 
@@ -367,8 +392,8 @@ if getattr(scenario, "roadmap", None) is not None:
         st.subheader(f"The roadmap of {name}, {road_years[0]} to {road_years[-1]}")
         st.dataframe(road.stages_table(), hide_index=True, key="ot_road_stages")
         road_table = mech_draw.roadmap_table(road)
-        st.dataframe(presentation.number_style(road_table), hide_index=True,
-                     key="ot_road_table", height=presentation.table_height(len(road_table)))
+        st.dataframe(style.number_style(road_table), hide_index=True,
+                     key="ot_road_table", height=style.table_height(len(road_table)))
         st.caption(f"Cumulative gain (+) or loss (-) against no change, {road_cur} m summed "
                    f"{road_years[0]} to {road_years[-1]}; the first year each region's resources "
                    f"fall below {scenario.roadmap.guarantee:.0%} of no change (simulator.scenario"

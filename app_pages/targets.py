@@ -2,10 +2,13 @@
 (simulator.analysis: solve_min_share, solve_self_financing, best_for_budget,
 build_report)."""
 
+import pandas as pd
 import streamlit as st
 
+from app_pages import _carry as carry
 from app_pages import _shared as app
-from simulator import presentation
+from simulator.presentation import style, targets
+from simulator import export
 from simulator.analysis import default_options
 from simulator.presentation import glossary
 
@@ -16,7 +19,8 @@ st.caption("The engine tries the whole range of a setting, then narrows down to 
            "be met, the reason says why.")
 
 # ------------------------------------------------------------------ scenario and year
-choices = list(app.library())
+carry.adopt_link("t_scenario")  # a link carrying the user's scenario whole
+choices = list(app.library()) + [app.MINE + n for n in app.my_scenarios()]
 if not choices:
     st.warning("The scenario library (scenarios/*.yaml) is empty.")
     st.stop()
@@ -31,15 +35,18 @@ def reset() -> None:
     st.query_params.clear()
 
 
-with st.sidebar:
-    st.header("Scenario")
+handed = carry.take_handover(carry.TARGETS)  # "solve targets" from another page
+if handed in choices:
+    reset()
+    st.session_state["t_scenario"] = handed
+with st.columns([2, 3])[0]:  # main area: reachable at 390 px (sidebar collapsed)
     name = st.selectbox("Scenario", choices, key="t_scenario", on_change=reset,
                         format_func=app.scenario_label,
                         help="Runs on its own dataset; a real-system preset switches to its "
                              "country's data.")
 try:
-    base = app.library_scenario(name)
-    key = app.library_key(name)
+    key = app.scenario_key(name)
+    base = app.keyed_scenario(key)
     years = list(app.federation(base.dataset.name, **base.dataset.options).years)
 except app.USER_ERRORS as exc:
     app.show_error(exc, "The scenario")
@@ -61,7 +68,7 @@ def show(result, kind: str, metric: str = "gini", steps=()) -> None:
     """The answer, what it achieves and, when infeasible, why (``steps``: the steps
     the answer's parameter belongs to, to name it in words)."""
     cards = glossary.plain_solve_cards(
-        presentation.solve_cards(result, kind, cur, year, metric), result.parameter, steps)
+        targets.solve_cards(result, kind, cur, year, metric), result.parameter, steps)
     for column, card in zip(st.columns(3), cards):
         column.metric(card["label"], card["value"], help=card["help"], border=True)
     reason = glossary.plain_reason(result.reason, result.parameter, steps)
@@ -74,7 +81,7 @@ def show(result, kind: str, metric: str = "gini", steps=()) -> None:
 # ------------------------------------------------------------------ (a) minimum share
 st.subheader(f"Smallest rate (or other parameter) so every region reaches a share of "
              f"average resources per head ({year})")
-levers = [o for o in default_options(app.target_scenario(name, year)) if o.steps is None]
+levers = [o for o in default_options(app.target_scenario(key, year)) if o.steps is None]
 cols = st.columns([1, 2])
 app.seed("t_share", "share", parse=int)
 if "t_share" not in st.session_state and levers:
@@ -105,7 +112,7 @@ else:
 
 # ------------------------------------------------------------------ (b) self-financing
 st.subheader(f"Self-financing contribution rate ({year})")
-with_step, added = presentation.with_contribution_step(base)
+with_step, added = targets.with_contribution_step(base)
 if added:
     st.caption("The scenario has no contribution step, so one is added after its steps: "
                "regions above the national average per head pay a uniform share of their "
@@ -136,6 +143,7 @@ METRICS = {"gini": "Gini", "theil": "Theil index", "cv": "Coefficient of variati
            "max_min_ratio": "Highest / lowest"}
 metric = cols[1].selectbox("Inequality of resources per head to minimise", list(METRICS),
                            key="t_metric", format_func=METRICS.get)
+solved = {}  # the tables shown, for download
 try:
     best = app.solve(key, year, "budget", budget=float(budget), metric=metric)
 except app.USER_ERRORS as exc:
@@ -143,12 +151,13 @@ except app.USER_ERRORS as exc:
 else:
     own = [o.name for o in default_options(app.target_scenario(name, year)) if o.steps is None]
     show(best, "budget", metric, steps=base.steps if best.details.get("option") in own else ())
-    table = presentation.budget_table(best.table, cur, metric, year)
+    table = targets.budget_table(best.table, cur, metric, year)
     table["Option"] = [glossary.option_label(o, p) for o, p in zip(table["Option"],
                                                                    table["Parameter"])]
     table["Parameter"] = table["Parameter"].map(glossary.parameter_label)
+    solved["best for the budget"] = table
     st.dataframe(table, hide_index=True, key="t_options",
-                 height=presentation.table_height(len(table)),
+                 height=style.table_height(len(table)),
                  column_config={
                      "Best value": st.column_config.NumberColumn(format="%.4g"),
                      f"Cost to the centre ({cur} m a year, {year})":
@@ -159,7 +168,7 @@ else:
                "'Best value' is the value that minimises the inequality within the budget "
                "(or, if none fits, the cheapest).")
 
-app.share(scenario=name, year=year, share=share, budget=f"{budget:g}")
+app.share(**carry.link_params(name), year=year, share=share, budget=f"{budget:g}")
 
 # ------------------------------------------------------------------ report
 st.subheader("Annual report")
@@ -167,5 +176,14 @@ st.caption("One self-contained HTML page: headline figures, the settlement by re
            "benchmarks, method and data sources.")
 st.download_button("Download the annual report (HTML)",
                    data=lambda: app.report_html(key, year),
-                   file_name=f"{name}_{year}_report.html", mime="text/html",
+                   file_name=f"{export.file_stem(base.name, year)}_report.html",
+                   mime="text/html",
                    icon=":material/download:", key="t_report", on_click="ignore")
+
+carry.actions(base, name, "t", pages=(carry.EXPLORE, carry.COMPARE, carry.OVER_TIME))
+st.subheader("Downloads")
+carry.downloads("t", tables=lambda: solved or {"nothing solved": pd.DataFrame()},
+                scenario=app.target_scenario(key, year),
+                federation=app.federation(base.dataset.name, **base.dataset.options),
+                stem=f"{base.name}_{year}_targets", report=False,
+                notes=(f"Budget {budget:g} {cur} m a year; inequality minimised: {metric}",))

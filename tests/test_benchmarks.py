@@ -46,13 +46,13 @@ def test_quick_run_succeeds(quick_run):
 
 def test_every_case_is_reported_with_time_memory_and_target(quick_run):
     out = quick_run[0].stdout
-    for key in "abcd":
+    for key in "abcdef":
         block = _case_block(out, key)
         assert re.search(r"engine: +median [\d.]+ (us|ms|s) per call", block), block
         assert re.search(r"memory: +peak [\d.]+ (KiB|MiB)", block), block
         assert re.search(r"target: +< [\d.]+ (ms|s): (met|MISSED)", block), block
     summary = out.split("Summary", 1)[1]
-    for key in "abcd":
+    for key in "abcdef":
         assert f"({key})" in summary
     assert "CPU:" in out and "numpy:" in out and "thread env vars:" in out
 

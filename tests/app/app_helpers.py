@@ -46,9 +46,12 @@ def metric(at: AppTest, label_start: str):
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     """The first table on the page with ``column``."""
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
+    for element in [*at.dataframe, *at.table]:
+        value = element.value
+        if hasattr(value, "data"):  # a Styler
+            value = value.data
+        if column in value.columns:
+            return value
     raise AssertionError(f"no table with column {column!r}; tables: "
                          f"{[list(e.value.columns) for e in at.dataframe]}")
 

@@ -103,3 +103,25 @@ def test_bad_url_list_is_ignored(library):
     at = open_page("compare", scenarios="status_quo,nope")
     assert_ok(at)
     assert at.warning
+
+
+def test_a_reform_built_on_explore_is_compared_with_the_status_quo(library):
+    """Build on Explore -> "Add to comparison" -> Compare shows it beside the status quo,
+    with the engine's figures for the scenario built."""
+    from app_helpers import open_page as open_explore
+
+    at = open_explore("explore")
+    at.slider(key="x_opt_rate").set_value(0.5).run()
+    at.text_input(key="x_save_name").input("half gap").run()
+    at.button(key="x_to_compare").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.multiselect(key="c_scenarios").value == ["status_quo", "mine:half gap"]
+    system = frame_with(at, "★ half gap (yours)")
+    from simulator.scenario import parse_scenario, run_scenario
+
+    saved = parse_scenario(at.session_state["my_scenarios"]["half gap"], "s.yaml")
+    assert saved.steps[0].rate == 0.5
+    truth = run_scenario(saved).summary().iloc[-1]
+    assert system.loc["cost_to_centre_gbp_m", "★ half gap (yours)"] == pytest.approx(
+        truth["cost_to_centre_gbp_m"])
+    assert any(b.label == "Report (HTML)" for b in at.get("download_button"))

@@ -29,7 +29,9 @@ def test_library_scenario_is_valid_and_runs(library):
     # the text shown is self-contained and loads back to the same scenario
     text = at.text_area(key="e_text").value
     assert dump_scenario(parse_scenario(text, "x.yaml")) == dump_scenario(scenario)
-    assert len(at.get("download_button")) == 3
+    labels = [b.label for b in at.get("download_button")]
+    for wanted in ("Scenario (YAML)", "Table (CSV)", "Tables (Excel)", "Report on this (HTML)"):
+        assert wanted in labels
 
 
 def test_edits_are_validated_with_line_and_field():
@@ -93,3 +95,56 @@ def test_text_extends_a_library_scenario_by_file_name():
     for region in truth.index:
         assert table.loc[region, f"After (GBP per head, {year})"] == pytest.approx(
             truth.loc[region, "resources_per_head_gbp"])
+
+
+def test_an_invalid_edit_keeps_the_last_valid_result_greyed_under_the_problems(library):
+    at = open_page("editor")
+    valid = frame_with(at, "Measure").copy()
+    text = at.text_area(key="e_text").value
+    at.text_area(key="e_text").set_value(text.replace("rate: 0.75", "rate: 1.5")).run()
+    assert not at.exception
+    assert at.error and frame_with(at, "Field")["Field"].tolist() == ["steps[0].rate"]
+    # the last valid figures, unchanged, inside the greyed container
+    pd.testing.assert_frame_equal(frame_with(at, "Measure"), valid)
+    assert any("greyed" in c.value for c in at.caption)
+    # fixed again: the live result, no greyed copy
+    at.text_area(key="e_text").set_value(text.replace("rate: 0.75", "rate: 0.5")).run()
+    assert_ok(at)
+    assert not any("greyed" in c.value for c in at.caption)
+
+
+def test_a_projection_section_is_run_as_the_command_line_runs_it(library):
+    scenario = load_scenario(library["income_tax_ipc_projection"])
+    at = open_page("editor", start="income_tax_ipc_projection")
+    assert_ok(at)
+    assert "projection:" in at.text_area(key="e_text").value
+    assert any("Projection run" in i.value for i in at.info)
+    result = run_scenario(scenario)  # the CLI's run: jump-off and projected years
+    last = result.federation.years[-1]
+    assert last == "2029-30"
+    figures = frame_with(at, "Measure")
+    summary = result.summary().set_index("year").loc[last]
+    assert figures.loc["gini_after", scenario.name] == pytest.approx(summary["gini_after"])
+
+
+def test_the_link_carries_the_text_and_reopens_it(library):
+    at = open_page("editor")
+    text = at.text_area(key="e_text").value.replace("rate: 0.75", "rate: 0.6")
+    at.text_area(key="e_text").set_value(text).run()
+    token = at.query_params["s"]
+    fresh = open_page("editor", s=token)
+    assert_ok(fresh)
+    assert fresh.text_area(key="e_text").value == text
+    assert frame_with(fresh, "Measure").equals(frame_with(at, "Measure"))
+
+
+def test_a_typed_scenario_is_saved_and_offered_to_start_from(library):
+    at = open_page("editor")
+    text = at.text_area(key="e_text").value.replace("rate: 0.75", "rate: 0.6")
+    at.text_area(key="e_text").set_value(text).run()
+    at.text_input(key="e_save_name").input("sixty").run()
+    at.button(key="e_save").click().run()
+    assert_ok(at)
+    assert "sixty" in at.session_state["my_scenarios"]
+    at.run()
+    assert "★ sixty (yours)" in at.selectbox(key="e_start").options

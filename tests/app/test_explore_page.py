@@ -252,3 +252,63 @@ def test_a_preset_switches_the_dataset(library, name, dataset):
     for region in truth.index:
         assert table.loc[region, f"After ({cur} per head, {year})"] == pytest.approx(
             truth.loc[region, f"resources_per_head_{cur.lower()}"])
+
+
+# ------------------------------------------------------------------ own mechanism, links, carrying
+@pytest.mark.parametrize("name", ["canada_equalization_2025_26", "australia_gst_2025_26",
+                                  "germany_finanzkraftausgleich_2024"])
+def test_a_preset_keeps_its_own_mechanism_not_a_rate_of_zero(library, name):
+    """The rate slider would show 0.00 and moving it would add a second gap-fill: it is
+    not offered; the page names the preset's own steps and shows its own result."""
+    at = open_page("explore", scenario=name)
+    assert_ok(at)
+    keys = {s.key for s in at.slider}
+    assert "x_opt_rate" not in keys and "x_opt_fraction" not in keys
+    assert any("equalises by its own steps" in c.value for c in at.caption)
+    assert "rate" not in at.query_params
+    result = run_scenario(load_scenario(library[name]))
+    summary = result.summary().iloc[-1]
+    cur = result.currency
+    assert number(metric(at, "Cost to the centre").value) == pytest.approx(
+        summary[f"cost_to_centre_{cur.lower()}_m"], abs=0.5)
+
+
+def test_an_uploaded_scenario_link_reopens_the_same_scenario(library):
+    """The link of an upload carries the whole scenario: opening it in a new session
+    shows the same figures (not the default scenario with the upload's options)."""
+    from simulator.scenario import parse_scenario
+
+    at = open_page("explore")
+    at.selectbox(key="x_scenario").set_value("Upload a YAML file").run()
+    at.file_uploader(key="x_upload").upload("mine.yaml", GOOD_UPLOAD, "application/x-yaml")
+    at.run()
+    assert_ok(at)
+    assert "scenario" not in at.query_params
+    token = at.query_params["s"]
+    fresh = open_page("explore", s=token)
+    assert_ok(fresh)
+    assert fresh.selectbox(key="x_scenario").value.startswith("mine:")
+    assert_shows(fresh, run_scenario(parse_scenario(GOOD_UPLOAD.decode(), "mine.yaml")))
+    assert fresh.query_params["s"] == token  # the reopened page links to itself
+
+
+def test_a_bad_link_says_why(library):
+    at = open_page("explore", s="v1.not-a-scenario")
+    assert not at.exception
+    assert any("link" in e.value for e in at.error)
+
+
+def test_an_edited_scenario_is_saved_and_offered_everywhere(library):
+    at = open_page("explore")
+    at.slider(key="x_opt_rate").set_value(0.5).run()
+    at.text_input(key="x_save_name").input("half gap").run()
+    at.button(key="x_save").click().run()
+    assert_ok(at)
+    assert "half gap" in at.session_state["my_scenarios"]
+    at.run()
+    assert "★ half gap (yours)" in at.selectbox(key="x_scenario").options
+    # the stored text is the scenario shown: rate 0.5
+    from simulator.scenario import parse_scenario
+
+    saved = parse_scenario(at.session_state["my_scenarios"]["half gap"], "s.yaml")
+    assert saved.steps[0].rate == 0.5

@@ -229,3 +229,28 @@ def test_a_widget_overrides_the_files_projection_setting(library):
             truth.loc[region, "resources_per_head_gbp"])
     note = [i.value for i in at.info if "its own projection section" in i.value][0]
     assert "block_grant_indexation, end_year" in note
+
+
+def test_a_reform_built_on_explore_is_projected_over_time(library):
+    from app_helpers import assert_ok as ok, open_page as open_
+
+    at = open_("explore")
+    at.slider(key="x_opt_rate").set_value(0.5).run()
+    at.text_input(key="x_save_name").input("half gap").run()
+    at.button(key="x_to_over_time").click().run()
+    ok(at)
+    assert at.selectbox(key="ot_scenario").value == "mine:half gap"
+    assert any("★ half gap (yours)" in c.value for c in at.caption)
+
+
+def test_a_typed_scenario_is_solved_for_targets(library):
+    from app_helpers import assert_ok as ok, open_page as open_
+
+    at = open_("editor")
+    text = at.text_area(key="e_text").value.replace("rate: 0.75", "rate: 0.6")
+    at.text_area(key="e_text").set_value(text).run()
+    at.text_input(key="e_save_name").input("sixty").run()
+    at.button(key="e_to_targets").click().run()
+    ok(at)
+    assert at.selectbox(key="t_scenario").value == "mine:sixty"
+    assert at.metric  # the solver's figures for the typed scenario

@@ -233,3 +233,22 @@ def test_contribution_step_added_once():
     assert added and [s.type for s in changed.steps] == ["gap_fill", "horizontal_funding"]
     again, added = presentation.with_contribution_step(changed)
     assert not added and again is changed
+
+
+@pytest.mark.parametrize("name, own", [
+    ("canada_equalization_2025_26", True), ("australia_gst_2025_26", True),
+    ("germany_finanzkraftausgleich_2024", True), ("switzerland_nfa_teaching", True),
+    ("income_tax_gap_fill_75", False), ("german_symmetric", False), ("status_quo", False)])
+def test_key_options_name_a_systems_own_mechanism(name, own):
+    """A system equalising by steps other than a gap-fill or symmetric step has no
+    'equalisation rate' to show: its own steps are named instead (rate None)."""
+    from simulator.scenario import load_scenario
+    from simulator.scenario.library import library_scenarios
+
+    scenario = load_scenario(library_scenarios()[name])
+    options = presentation.key_options(scenario)
+    assert bool(options["own_mechanism"]) is own
+    if own:
+        assert options["rate"] is None
+        labels = [s.display_label for s in scenario.steps if s.type != "minimum_guarantee"]
+        assert options["own_mechanism"] == labels
