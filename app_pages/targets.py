@@ -149,7 +149,7 @@ try:
 except app.USER_ERRORS as exc:
     app.show_error(exc, "This budget")
 else:
-    own = [o.name for o in default_options(app.target_scenario(name, year)) if o.steps is None]
+    own = [o.name for o in default_options(app.target_scenario(key, year)) if o.steps is None]
     show(best, "budget", metric, steps=base.steps if best.details.get("option") in own else ())
     table = targets.budget_table(best.table, cur, metric, year)
     table["Option"] = [glossary.option_label(o, p) for o, p in zip(table["Option"],
