@@ -92,8 +92,8 @@ def build(shared: Path) -> pd.DataFrame:
 
 
 def main(argv: list[str]) -> int:
-    shared = Path(argv[0]) if argv else Path(os.environ.get("FISCALSIM_SHARED",
-                                                            "/work/shared/data/uk"))
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "uk"
+    shared = Path(argv[0]) if argv else Path(os.environ.get("FISCALSIM_SHARED", default))
     frame = build(shared)
     target = OUT / "itl1_outcomes.csv"
     temp = target.with_suffix(".csv.tmp")
