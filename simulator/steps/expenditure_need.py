@@ -45,7 +45,38 @@ def model_need(state: FiscalState, need_index, year: str | None, name: str,
     return need * population.sum(-1, keepdims=True) / (need * population).sum(-1, keepdims=True)
 
 
-class ExpenditureNeed(Step):
+class ModelNeedPool(Step):
+    """What the pools shared by assessed need have in common (not a step itself: it
+    has no ``type``): the pool as ``amount`` or ``pool_per_head`` (each subclass
+    declares both, with its own wording), the need from ``need_index`` or the
+    representative expenditure model, its year and weights."""
+
+    need_index: dict[str, Annotated[float, Field(gt=0)]] | None = param(
+        None, description="Region code -> need index (every region); default: the "
+        "representative expenditure model (simulator.needs).", unit="index (mean 1)")
+    year: str | None = param(None, description="Financial year whose spending mix weights the "
+                             "categories of the needs model (default: latest, 2024-25).",
+                             unit="financial year", pattern=r"^\d{4}-\d{2}$")
+    weights: NeedsWeights | None = weights_param()
+
+    @model_validator(mode="after")
+    def _one_pool(self):
+        if (self.amount is None) == (self.pool_per_head is None):
+            raise ValueError("give exactly one of 'amount' and 'pool_per_head'")
+        return self
+
+    def pool(self, state: FiscalState) -> np.ndarray:
+        """The pool ``(..., 1)``: ``amount``, or ``pool_per_head`` x total population."""
+        if self.amount is not None:
+            return np.full(state.population.shape[:-1] + (1,), float(self.amount))
+        return self.pool_per_head * state.population.sum(axis=-1, keepdims=True)
+
+    def need(self, state: FiscalState) -> np.ndarray:
+        """The need index ``(..., R)``, population-weighted mean 1 (:func:`model_need`)."""
+        return model_need(state, self.need_index, self.year, "need_index", self.weights)
+
+
+class ExpenditureNeed(ModelNeedPool):
     """Share a pool in proportion to assessed spending need.
 
         G_i = pool x n_i x P_i / sum_j (n_j x P_j)
@@ -74,27 +105,8 @@ class ExpenditureNeed(Step):
     pool_per_head: float | None = param(None, description="Pool per head of the whole "
                                         "population (give this or amount).",
                                         unit="currency per head", ge=0.0)
-    need_index: dict[str, Annotated[float, Field(gt=0)]] | None = param(
-        None, description="Region code -> need index (every region); default: the "
-        "representative expenditure model (simulator.needs).", unit="index (mean 1)")
-    year: str | None = param(None, description="Financial year whose spending mix weights the "
-                             "categories of the needs model (default: latest, 2024-25).",
-                             unit="financial year", pattern=r"^\d{4}-\d{2}$")
-    weights: NeedsWeights | None = weights_param()
-
-    @model_validator(mode="after")
-    def _one_pool(self) -> "ExpenditureNeed":
-        if (self.amount is None) == (self.pool_per_head is None):
-            raise ValueError("give exactly one of 'amount' and 'pool_per_head'")
-        return self
-
-    def pool(self, state: FiscalState) -> np.ndarray:
-        if self.amount is not None:
-            return np.full(state.population.shape[:-1] + (1,), float(self.amount))
-        return self.pool_per_head * state.population.sum(axis=-1, keepdims=True)
-
     def apply(self, state: FiscalState) -> FiscalState:
-        need = model_need(state, self.need_index, self.year, "need_index", self.weights)
+        need = self.need(state)
         weight = need * state.population
         transfer = self.pool(state) * weight / weight.sum(-1, keepdims=True)
         return state.with_transfer(state.unique_label(self.display_label), transfer)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
 
 from ..state import FiscalState
-from .base import Measure, Step, measure_param, param
-from .expenditure_need import NeedsWeights, model_need, weights_param
+from .base import Measure, measure_param, param
+from .expenditure_need import ModelNeedPool
 
 
-class FiscalEqualisation(Step):
+class FiscalEqualisation(ModelNeedPool):
     """Give each region what lets it spend its assessed need after its own capacity.
 
         A_i = n_i x e x P_i                                (assessed spending)
@@ -55,28 +54,10 @@ class FiscalEqualisation(Step):
         None, description="Lowest relativity (transfer per head / average pool per head) any "
         "region gets; the pool is re-shared (Australia: 0.75).", unit="relativity",
         ge=0.0, le=10.0)
-    need_index: dict[str, Annotated[float, Field(gt=0)]] | None = param(
-        None, description="Region code -> need index (every region); default: the "
-        "representative expenditure model (simulator.needs).", unit="index (mean 1)")
-    year: str | None = param(None, description="Financial year whose spending mix weights the "
-                             "categories of the needs model (default: latest, 2024-25).",
-                             unit="financial year", pattern=r"^\d{4}-\d{2}$")
-    weights: NeedsWeights | None = weights_param()
     measure: Measure = measure_param()
 
-    @model_validator(mode="after")
-    def _one_pool(self) -> "FiscalEqualisation":
-        if (self.amount is None) == (self.pool_per_head is None):
-            raise ValueError("give exactly one of 'amount' and 'pool_per_head'")
-        return self
-
-    def pool(self, state: FiscalState) -> np.ndarray:
-        if self.amount is not None:
-            return np.full(state.population.shape[:-1] + (1,), float(self.amount))
-        return self.pool_per_head * state.population.sum(axis=-1, keepdims=True)
-
     def transfer(self, state: FiscalState) -> np.ndarray:
-        need = model_need(state, self.need_index, self.year, "need_index", self.weights)
+        need = self.need(state)
         population = state.population
         total_population = population.sum(-1, keepdims=True)
         capacity = state.measure(self.measure) + np.zeros(population.shape)
