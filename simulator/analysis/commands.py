@@ -305,6 +305,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return cli.OK
 
 
+def _reason(model, error: dict) -> str:
+    """One pydantic error as the scenario loader words it: field, value, allowed range."""
+    from ..quantities import written
+
+    loc = ".".join(map(str, error["loc"]))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than") \
+            and error["loc"]:
+        field = model.model_fields[error["loc"][0]]
+        bounds = {type(m).__name__.lower(): getattr(m, type(m).__name__.lower())
+                  for m in field.metadata if type(m).__name__ in ("Ge", "Le", "Gt", "Lt")}
+        low = bounds.get("ge", bounds.get("gt"))
+        high = bounds.get("le", bounds.get("lt"))
+        unit = (field.json_schema_extra or {}).get("unit", "")
+        message = (f"{written(error['input'])} is out of range; allowed: {low:g} to {high:g}"
+                   + (f" ({unit})" if unit else ""))
+    return f"{loc}: {message}" if loc else message
+
+
 def _impact_flags(taxes: list[str] | None, spending: list[str] | None, scenario) -> list:
     """``--impact-tax TAX:PCT[:ELASTICITY]`` and ``--impact-spending FUNCTION:AMOUNT`` as
     checked :class:`simulator.scenario.schema.ImpactAssessmentSpec` entries; a malformed
@@ -313,6 +332,7 @@ def _impact_flags(taxes: list[str] | None, spending: list[str] | None, scenario)
     from pydantic import ValidationError
 
     from ..scenario.schema import ImpactAssessmentSpec
+    from .impact import YIELD_CHANGE_RANGE
 
     wanted: list[tuple[str, str, dict]] = []
     for item in taxes or []:
@@ -325,6 +345,12 @@ def _impact_flags(taxes: list[str] | None, spending: list[str] | None, scenario)
         except ValueError:
             raise _usage(f"--impact-tax {item}: {':'.join(parts[1:])!r} is not a number "
                          "(use TAX:PCT, e.g. vat:5)") from None
+        low, high = (100 * v for v in YIELD_CHANGE_RANGE)
+        if not (np.isfinite(numbers[0]) and low <= numbers[0] <= high):
+            raise _usage(f"--impact-tax {item}: PCT {parts[1].strip()} is "
+                         + ("not a finite number" if not np.isfinite(numbers[0]) else
+                            "out of range") + f"; allowed: {low:g} to {high:g} (percent change "
+                         "of the yield)")
         entry = {"tax": parts[0].strip(), "yield_change": numbers[0] / 100}
         if len(numbers) == 2:
             entry["elasticity"] = numbers[1]
@@ -353,9 +379,7 @@ def _impact_flags(taxes: list[str] | None, spending: list[str] | None, scenario)
         try:
             spec = ImpactAssessmentSpec.model_validate(entry)
         except ValidationError as error:
-            reasons = "; ".join(
-                (f"{'.'.join(map(str, e['loc']))}: " if e["loc"] else "")
-                + e["msg"].removeprefix("Value error, ") for e in error.errors())
+            reasons = "; ".join(_reason(ImpactAssessmentSpec, e) for e in error.errors())
             raise _usage(f"{option} {item}: {reasons}") from None
         if spec.tax is not None and spec.tax not in federation.taxes:
             from ..scenario.errors import unknown_name
