@@ -42,7 +42,8 @@ from ..errors import ConfigurationError
 from ..federation import Federation
 
 __all__ = ["Impact", "tax_change", "spending_change", "tax_effect", "spending_effect",
-           "impact_html", "assess", "impact_year", "scenario_impacts", "YIELD_CHANGE_RANGE", "ELASTICITY_RANGE", "AMOUNT_RANGE"]
+           "impact_html", "assess", "impact_year", "scenario_impacts", "YIELD_CHANGE_RANGE",
+           "ELASTICITY_RANGE", "AMOUNT_RANGE"]
 
 #: Allowed ranges, shared by the functions below and the scenario's
 #: ``impact_assessments:`` (:class:`simulator.scenario.schema.ImpactAssessmentSpec`).

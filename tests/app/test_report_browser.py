@@ -1,7 +1,8 @@
 """The annual report in a real headless browser: the statutory_guarantee_90 report and the
 roadmap scenario's report, opened from file:// in Debian's Chromium (Playwright), render
 their charts without a JavaScript error, and show their benchmarks (the 90% guarantee met
-at 90.000, and its VAT impact assessment) and the roadmap's sections. Screenshots go to test-output/screenshots/."""
+at 90.000, and its VAT impact assessment) and the roadmap's sections. Screenshots go to
+test-output/screenshots/."""
 
 from __future__ import annotations
 
