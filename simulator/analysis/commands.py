@@ -2,7 +2,8 @@
 
     fiscalsim sweep FILE --param PATH=GRID [--param PATH=GRID] [--out F] [--html F]
     fiscalsim solve FILE --target min-share=0.9 | self-financing | budget=20000
-    fiscalsim report FILE --out report.html [--years FIRST:LAST]
+    fiscalsim report FILE --out report.html [--years FIRST:LAST] [--impact-tax vat:5]
+                     [--impact-spending "7. Health:1000"]
 
 Registered by :func:`simulator.cli._parser` through :func:`add_commands`;
 errors follow the CLI's exit codes (2 for bad arguments, 1 for findings such
@@ -288,6 +289,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         benchmarks = list(scenario.benchmarks) + [f for f in flags if f is not None]
     else:
         benchmarks = [f if f is not None else d for f, d in zip(flags, DEFAULT_BENCHMARKS)]
+    flagged = _impact_flags(args.impact_tax, args.impact_spending, scenario)
+    if flagged:  # added to the scenario's, so the embedded scenario reproduces them
+        scenario = scenario.model_copy(update={"impact_assessments": list(
+            scenario.impact_assessments) + flagged})
     try:
         text = build_report(scenario, years=args.years, benchmarks=benchmarks)
     except ConfigurationError as error:
@@ -298,6 +303,95 @@ def cmd_report(args: argparse.Namespace) -> int:
                      force=args.force)
     print(f"wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB, self-contained)")
     return cli.OK
+
+
+def _reason(model, error: dict) -> str:
+    """One pydantic error as the scenario loader words it: field, value, allowed range."""
+    from ..quantities import written
+
+    loc = ".".join(map(str, error["loc"]))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than") \
+            and error["loc"]:
+        field = model.model_fields[error["loc"][0]]
+        bounds = {type(m).__name__.lower(): getattr(m, type(m).__name__.lower())
+                  for m in field.metadata if type(m).__name__ in ("Ge", "Le", "Gt", "Lt")}
+        low = bounds.get("ge", bounds.get("gt"))
+        high = bounds.get("le", bounds.get("lt"))
+        unit = (field.json_schema_extra or {}).get("unit", "")
+        message = (f"{written(error['input'])} is out of range; allowed: {low:g} to {high:g}"
+                   + (f" ({unit})" if unit else ""))
+    return f"{loc}: {message}" if loc else message
+
+
+def _impact_flags(taxes: list[str] | None, spending: list[str] | None, scenario) -> list:
+    """``--impact-tax TAX:PCT[:ELASTICITY]`` and ``--impact-spending FUNCTION:AMOUNT`` as
+    checked :class:`simulator.scenario.schema.ImpactAssessmentSpec` entries; a malformed
+    flag, an unknown tax or function, or one that cannot be assessed on the scenario's
+    dataset is a usage error (exit 2) naming the flag."""
+    from pydantic import ValidationError
+
+    from ..scenario.schema import ImpactAssessmentSpec
+    from .impact import YIELD_CHANGE_RANGE
+
+    wanted: list[tuple[str, str, dict]] = []
+    for item in taxes or []:
+        parts = item.split(":")
+        if len(parts) not in (2, 3) or not parts[0].strip():
+            raise _usage(f"--impact-tax {item}: use TAX:PCT or TAX:PCT:ELASTICITY, e.g. "
+                         "vat:5 (VAT yield +5%)")
+        try:
+            numbers = [float(p) for p in parts[1:]]
+        except ValueError:
+            raise _usage(f"--impact-tax {item}: {':'.join(parts[1:])!r} is not a number "
+                         "(use TAX:PCT, e.g. vat:5)") from None
+        low, high = (100 * v for v in YIELD_CHANGE_RANGE)
+        if not (np.isfinite(numbers[0]) and low <= numbers[0] <= high):
+            raise _usage(f"--impact-tax {item}: PCT {parts[1].strip()} is "
+                         + ("not a finite number" if not np.isfinite(numbers[0]) else
+                            "out of range") + f"; allowed: {low:g} to {high:g} (percent change "
+                         "of the yield)")
+        entry = {"tax": parts[0].strip(), "yield_change": numbers[0] / 100}
+        if len(numbers) == 2:
+            entry["elasticity"] = numbers[1]
+        wanted.append(("--impact-tax", item, entry))
+    for item in spending or []:
+        function, sep, amount = item.rpartition(":")
+        if not sep or not function.strip():
+            raise _usage(f"--impact-spending {item}: use FUNCTION:AMOUNT (currency m a year), "
+                         "e.g. \"7. Health:1000\"")
+        try:
+            value = float(amount)
+        except ValueError:
+            raise _usage(f"--impact-spending {item}: {amount!r} is not a number (currency m "
+                         "a year)") from None
+        wanted.append(("--impact-spending", item, {"function": function.strip(),
+                                                    "amount": value}))
+    if not wanted:
+        return []
+    from ..data import load_federation
+    from .impact import assess, impact_year
+
+    federation = load_federation(scenario.dataset.name, **scenario.dataset.options)
+    year = impact_year(scenario, federation)
+    out = []
+    for option, item, entry in wanted:
+        try:
+            spec = ImpactAssessmentSpec.model_validate(entry)
+        except ValidationError as error:
+            reasons = "; ".join(_reason(ImpactAssessmentSpec, e) for e in error.errors())
+            raise _usage(f"{option} {item}: {reasons}") from None
+        if spec.tax is not None and spec.tax not in federation.taxes:
+            from ..scenario.errors import unknown_name
+
+            raise _usage(f"{option} {item}: "
+                         + unknown_name("tax family", spec.tax, federation.taxes))
+        try:
+            assess(federation, spec, year)
+        except (ConfigurationError, ValueError, KeyError) as error:
+            raise _usage(f"{option} {item}: {error}") from None
+        out.append(spec)
+    return out
 
 
 # ------------------------------------------------------------------ roadmap
@@ -419,3 +513,10 @@ def add_commands(add: Callable[[str, Callable, str], Any], cli_module: Any = Non
     sub.add_argument("--min-index", type=float, default=None, metavar="X",
                      help="benchmark: lowest region at least X%% of average (default 90 unless "
                      "the scenario declares benchmarks)")
+    sub.add_argument("--impact-tax", action="append", metavar="TAX:PCT[:ELASTICITY]",
+                     help="also assess the regional impact of a national tax change: the "
+                     "family's yield +PCT%% (vat:5); added to the scenario's "
+                     "impact_assessments; repeat")
+    sub.add_argument("--impact-spending", action="append", metavar="FUNCTION:AMOUNT",
+                     help='also assess more national spending on a COFOG function, currency '
+                     'm a year ("7. Health:1000"); repeat')

@@ -42,7 +42,14 @@ from ..errors import ConfigurationError
 from ..federation import Federation
 
 __all__ = ["Impact", "tax_change", "spending_change", "tax_effect", "spending_effect",
-           "impact_html"]
+           "impact_html", "assess", "impact_year", "scenario_impacts", "YIELD_CHANGE_RANGE",
+           "ELASTICITY_RANGE", "AMOUNT_RANGE"]
+
+#: Allowed ranges, shared by the functions below and the scenario's
+#: ``impact_assessments:`` (:class:`simulator.scenario.schema.ImpactAssessmentSpec`).
+YIELD_CHANGE_RANGE = (-0.999999, 10.0)   # relative change of the yield (share)
+ELASTICITY_RANGE = (0.0, 5.0)            # elasticity of the base to (1 + p)
+AMOUNT_RANGE = (-1e7, 1e7)               # currency m a year
 
 
 def tax_effect(revenue: np.ndarray, yield_change: float, elasticity: float = 0.0) -> np.ndarray:
@@ -140,8 +147,8 @@ def tax_change(federation: Federation, tax: str, yield_change: float, *,
         elasticity: elasticity of the base with respect to (1 + p), 0..5.
         year: financial year (default: the latest).
     """
-    p = _check_number("yield_change", yield_change, -0.999999, 10.0)
-    epsilon = _check_number("elasticity", elasticity, 0.0, 5.0)
+    p = _check_number("yield_change", yield_change, *YIELD_CHANGE_RANGE)
+    epsilon = _check_number("elasticity", elasticity, *ELASTICITY_RANGE)
     federation, year, index = _one_year(federation, year)
     revenue_m = federation.tax_revenue(tax)[index] / 1e6  # raises for an unknown tax
     effect = tax_effect(revenue_m, p, epsilon)
@@ -176,7 +183,7 @@ def spending_change(federation: Federation, function: str, amount_m: float, *,
     the function's regional shares of identifiable expenditure in ``year``."""
     from ..data.uk_national import EXPENDITURE_SOURCE, expenditure_by_function
 
-    amount = _check_number("amount", amount_m, -1e7, 1e7)
+    amount = _check_number("amount", amount_m, *AMOUNT_RANGE)
     federation, year, index = _one_year(federation, year)
     spending = expenditure_by_function(function, year, federation.codes)
     if spending.sum() <= 0 or (spending < 0).any():
@@ -190,8 +197,42 @@ def spending_change(federation: Federation, function: str, amount_m: float, *,
     return _impact(federation, index, effect, title, method, EXPENDITURE_SOURCE)
 
 
-def impact_html(impact: Impact) -> str:
-    """The impact as an HTML section (heading, method, table) for the annual report."""
+def assess(federation: Federation, assessment, year: str | None = None) -> Impact:
+    """The :class:`Impact` of one declared assessment (a scenario's
+    ``impact_assessments:`` entry, :class:`simulator.scenario.schema.ImpactAssessmentSpec`):
+    :func:`tax_change` when it names a ``tax``, else :func:`spending_change`. Its own
+    ``year`` wins over ``year`` (the caller's default; None = the latest)."""
+    year = assessment.year or year
+    if assessment.tax is not None:
+        return tax_change(federation, assessment.tax, assessment.yield_change,
+                          elasticity=assessment.elasticity, year=year)
+    return spending_change(federation, assessment.function, assessment.amount, year=year)
+
+
+def impact_year(scenario, federation: Federation) -> str | None:
+    """The year an assessment of ``scenario`` without its own ``year`` is made in: the
+    scenario's last year when it is a published year of ``federation``, else None (the
+    latest published)."""
+    years = scenario.years
+    return years[-1] if years and years[-1] in federation.years else None
+
+
+def scenario_impacts(scenario, federation: Federation | None = None) -> list[Impact]:
+    """The impact of each of the scenario's ``impact_assessments:``, on its dataset with
+    every published year (``federation``: that dataset, if loaded already)."""
+    if not scenario.impact_assessments:
+        return []
+    if federation is None:
+        from ..data import load_federation
+
+        federation = load_federation(scenario.dataset.name, **scenario.dataset.options)
+    year = impact_year(scenario, federation)
+    return [assess(federation, a, year) for a in scenario.impact_assessments]
+
+
+def impact_html(impact: Impact, anchor: str | None = None) -> str:
+    """The impact as an HTML section (heading, method, table) for the annual report;
+    ``anchor`` the section's id (for a table of contents)."""
     import html
 
     c = impact.currency.lower()
@@ -206,7 +247,8 @@ def impact_html(impact: Impact) -> str:
     head = "".join(f"<th>{h}</th>" for h in (
         "Code", "Region", f"Effect ({cur} m)", f"Per head ({cur})", "Index (UK = 100)",
         "% of GDHI per head"))
-    return (f"<section class='impact'><h2>Regional impact: {html.escape(impact.title)}</h2>"
+    ident = f" id='{html.escape(anchor, quote=True)}'" if anchor else ""
+    return (f"<section class='impact'{ident}><h2>Regional impact: {html.escape(impact.title)}</h2>"
             f"<p>{html.escape(impact.method)} UK total {impact.uk_effect_m:+,.1f} {cur} m "
             f"({impact.uk_effect_per_head:+,.2f} {cur} per head). + the region gains, - it "
             f"loses. {html.escape(impact.gdhi_note)}.</p>"

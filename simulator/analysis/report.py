@@ -5,7 +5,9 @@ defaults; each met or not within its tolerance, with its gap, and over the years
 outcome benchmarks with each indicator's progress between vintages, the roadmap
 (stages, cumulative gains against no change, first year below the guarantee, risk
 bands) when the scenario has one, resources per head by region, winners and losers,
-the path over the years, method (each step's formula from its docstring and its
+the regional impact of each national policy in the scenario's
+``impact_assessments:`` (a tax or spending change; reporting only), the path over
+the years, method (each step's formula from its docstring and its
 legal reference), data provenance, and the resolved scenario with the fiscalsim
 version and data edition (:func:`scenario_from_report` reads it back).  Every number comes from the engine (``Result.by_region`` and
 ``Result.summary``); every chart states its unit, year and source.  plotly.js
@@ -328,6 +330,14 @@ def build_report(scenario: Scenario, *, years: str | Sequence[str] | None = None
                             f"({cur} per head)", xaxis_title=f"{cur} per head, {last}")
     add(_figure(fig, source))
 
+    # ---- regional impact assessments of national policies (the scenario's
+    # impact_assessments:, one section each; reporting only)
+    if scenario.impact_assessments:
+        from .impact import scenario_impacts
+
+        for i, impact in enumerate(scenario_impacts(scenario), 1):
+            add(impact_section(impact, f"impact-{i}"))
+
     # ---- path over the years
     add("<h2 id=path>The path over the years</h2>")
     if projection is not None:
@@ -467,14 +477,15 @@ pre.doc{background:#f5f5f5;padding:.8em;white-space:pre-wrap;font-size:.85em}
 
 # ---------------------------------------------------------------- regional impact assessment
 # (a section of its own, kept apart from the rest of the report: see simulator/analysis/impact.py)
-def impact_section(impact) -> str:
+def impact_section(impact, anchor: str | None = None) -> str:
     """A regional impact assessment of a national policy (an
     :class:`simulator.analysis.impact.Impact`) as an HTML section of the annual
     report: effect per region in currency m, per head, as an index (UK = 100) and
-    as a share of GDHI per head, with the method and source."""
+    as a share of GDHI per head, with the method and source; ``anchor`` its id."""
     from .impact import impact_html
 
-    return impact_html(impact)
+    return impact_html(impact, anchor)
+
 # ------------------------------------------------------------------ reproducibility
 SCENARIO_SCRIPT_ID = "fiscalsim-scenario"
 

@@ -136,6 +136,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data["roadmap"] = _roadmap_data(scenario.roadmap)
     if scenario.benchmarks:
         data["benchmarks"] = [_without_defaults(b) for b in scenario.benchmarks]
+    if scenario.impact_assessments:
+        data["impact_assessments"] = [_without_defaults(a) for a in scenario.impact_assessments]
     return data
 
 
@@ -499,6 +501,8 @@ class _DataChecker:
             self._check_system(scenario.baseline, federation, ("baseline",))
         if scenario.projection is not None:
             self._check_projection()
+        if getattr(scenario, "impact_assessments", None):
+            self._check_impact_assessments()
         if not self.problems:
             self._dry_run()
         return self.problems
@@ -517,6 +521,33 @@ class _DataChecker:
         _, faults = projection_faults(self.scenario, observed)
         for path, message, key in faults:  # a missing key is marked at its parent
             self.add(message, *path, key=key)
+
+    def _check_impact_assessments(self) -> None:
+        """Each assessment against every published year: its tax family, its year, and
+        one computation (a function without regional spending for these regions fails)."""
+        from ..analysis.impact import assess, impact_year
+        from ..data import load_federation
+
+        dataset = self.scenario.dataset
+        try:
+            observed = load_federation(dataset.name, **dataset.options)
+        except (SimulatorError, ValueError, TypeError):
+            return  # reported when the dataset is loaded for the run
+        default = impact_year(self.scenario, observed)
+        for index, assessment in enumerate(self.scenario.impact_assessments):
+            at = ("impact_assessments", index)
+            if assessment.tax is not None and assessment.tax not in observed.taxes:
+                self.add(_unknown("tax family", assessment.tax, observed.taxes), *at, "tax")
+                continue
+            if assessment.year is not None and assessment.year not in observed.years:
+                self.add(f"year {assessment.year!r} is not a published year of dataset "
+                         f"{dataset.name!r} ({observed.years[0]} to {observed.years[-1]})",
+                         *at, "year")
+                continue
+            try:
+                assess(observed, assessment, default)
+            except (SimulatorError, ValueError, KeyError) as error:
+                self.add(f"the assessment cannot be made: {error}", *at)
 
     def _check_options(self, loader) -> None:
         try:

@@ -45,7 +45,7 @@ from ..quantities import StrictModel
 from ..engine.system import BlockGrantAdjustment
 from ..steps import STEP_TYPES, Step
 
-__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "Roadmap", "RoadmapStage", "DatasetSpec", "Projection", "OutputName",
+__all__ = ["Scenario", "SystemSpec", "BenchmarkSpec", "ImpactAssessmentSpec", "Roadmap", "RoadmapStage", "DatasetSpec", "Projection", "OutputName",
            "BGAIndexationName", "refresh_step_types", "scenario_json_schema", "INLINE_NEED_INDEX"]
 
 #: Indicator name under which an inline ``need_index`` mapping is added to the federation.
@@ -328,6 +328,73 @@ class BenchmarkSpec(_Model):
         return BenchmarkCheck(**self.model_dump())
 
 
+class ImpactAssessmentSpec(_Model):
+    """A national policy whose regional impact the annual report assesses (the duty to
+    consider how policies affect regional outcomes; :mod:`simulator.analysis.impact`):
+    a change to a national tax family's yield (``tax``, ``yield_change``, ``elasticity``)
+    or more national spending on a COFOG function (``function``, ``amount``). Reporting
+    only: it changes no result of the scenario."""
+
+    tax: str | None = spec(
+        None, "Tax family of the dataset whose national yield changes, e.g. vat, income_tax "
+        "(give tax or function, not both).", "tax family", min_length=1)
+    yield_change: float | None = spec(
+        None, "With tax: relative change of the family's yield at unchanged behaviour "
+        "(0.05 = +5%; VAT's standard rate from 20% to 21% is about +0.05).",
+        "share (relative change)", ge=-0.999999, le=10)
+    elasticity: float = spec(
+        0.0, "With tax: elasticity of the base with respect to (1 + yield_change).",
+        "elasticity", ge=0, le=5)
+    function: str | None = spec(
+        None, "COFOG function of identifiable expenditure as published (CRPSF), e.g. "
+        "'7. Health' (`fiscalsim impact --list-functions`).", "function name", min_length=1)
+    amount: float | None = spec(
+        None, "With function: more national spending a year, spread by the function's "
+        "regional shares (negative = a cut).", "currency m a year", ge=-1e7, le=1e7)
+    year: str | None = spec(
+        None, "Published year of the dataset assessed; null = the scenario's last year "
+        "(its dataset's latest if it runs every year). " + _YEAR_HELP, "financial year")
+
+    _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
+
+    @field_validator("year")
+    @classmethod
+    def _year_label(cls, value: str | None) -> str | None:
+        return _check_year_label(value)
+
+    @field_validator("function")
+    @classmethod
+    def _known_function(cls, value: str | None) -> str | None:
+        from ..data.uk_national import functions
+
+        known = functions()
+        if value is not None and value not in known:
+            import difflib
+
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+            raise ValueError(f"unknown function {value!r}"
+                             + (f"; did you mean {close[0]!r}? K" if close else "; k")
+                             + f"nown: {', '.join(known)}")
+        return value
+
+    @model_validator(mode="after")
+    def _tax_or_function(self) -> "ImpactAssessmentSpec":
+        if (self.tax is None) == (self.function is None):
+            raise ValueError("give either tax (with yield_change) or function (with amount)")
+        if self.tax is not None:
+            if self.yield_change is None:
+                raise ValueError(f"tax {self.tax!r} needs yield_change (0.05 = +5%)")
+            if self.amount is not None:
+                raise ValueError("amount applies to a function (spending), not to a tax")
+        else:
+            if self.amount is None:
+                raise ValueError(f"function {self.function!r} needs amount (currency m a year)")
+            if self.yield_change is not None or self.elasticity != 0:
+                raise ValueError("yield_change and elasticity apply to a tax, not to a "
+                                 "function (spending)")
+        return self
+
+
 class RoadmapStage(_Model):
     """One stage of a roadmap: what changes, from which year of the run on."""
 
@@ -401,6 +468,9 @@ class Scenario(SystemSpec):
     benchmarks: list[BenchmarkSpec] = spec(
         list, "Benchmarks the annual report checks (fiscal spread of resources, outcome "
         "indicators); empty = the report's defaults.", "benchmarks")
+    impact_assessments: list[ImpactAssessmentSpec] = spec(
+        list, "National policies (a tax or spending change) whose regional impact the "
+        "annual report assesses, one section each; reporting only.", "assessments")
 
     _year = field_validator("year", mode="before")(classmethod(lambda cls, v: _year_text(v)))
 
@@ -503,8 +573,9 @@ def _accept_shorthand(node: Any, def_name: str, shorthand: dict[str, Any]) -> No
 def _year_accepts_numbers(schema: dict[str, Any]) -> None:
     projection = schema.get("$defs", {}).get("Projection", {}).get("properties", {})
     benchmark = schema.get("$defs", {}).get("BenchmarkSpec", {}).get("properties", {})
+    impact = schema.get("$defs", {}).get("ImpactAssessmentSpec", {}).get("properties", {})
     for year in (schema.get("properties", {}).get("year"), projection.get("start_year"),
-                 projection.get("end_year"), benchmark.get("year")):
+                 projection.get("end_year"), benchmark.get("year"), impact.get("year")):
         if year is not None:
             year.setdefault("anyOf", []).insert(
                 0, {"type": "integer", "description": "A year as a number."})

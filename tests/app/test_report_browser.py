@@ -1,7 +1,8 @@
 """The annual report in a real headless browser: the statutory_guarantee_90 report and the
 roadmap scenario's report, opened from file:// in Debian's Chromium (Playwright), render
 their charts without a JavaScript error, and show their benchmarks (the 90% guarantee met
-at 90.000) and the roadmap's sections. Screenshots go to test-output/screenshots/."""
+at 90.000, and its VAT impact assessment) and the roadmap's sections. Screenshots go to
+test-output/screenshots/."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 #: scenario -> (least number of plotly charts, texts that must be visible)
 REPORTS = {
-    "statutory_guarantee_90": (2, ["90.000", "Reproduce this report", "Data edition"]),
+    "statutory_guarantee_90": (2, ["90.000", "Reproduce this report", "Data edition",
+                                   "Regional impact: VAT: yield +5%"]),
     "roadmap_income_tax_2030": (6, ["The roadmap", "Cumulative gain or loss against no change",
                                     "Outcome benchmarks", "Risk: resources per head"]),
 }
@@ -61,6 +63,9 @@ def test_report_renders(browser, tmp_path, name):
         if name == "statutory_guarantee_90":
             row = page.locator("table.bench tr", has_text="Lowest resources per head, index")
             assert "90.000" in row.inner_text() and "yes" in row.inner_text()
+            # its declared impact assessment: a visible section with a row per region
+            section = page.locator("section#impact-1")
+            assert section.is_visible() and section.locator("tbody tr").count() == 12
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"report_{name}.png"), full_page=True)
         assert not errors, errors
