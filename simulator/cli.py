@@ -314,6 +314,17 @@ def _capped_rows(rows: pd.DataFrame, cur: str) -> tuple[pd.DataFrame, int]:
     return shown, len(rows) - len(shown)
 
 
+def _capped_areas(codes: Sequence[str], value: np.ndarray) -> tuple[np.ndarray, int]:
+    """(positions of the areas to print, how many are hidden): every area up to
+    PRINTED_AREAS_LIMIT, else the SHOWN_EACH_END with the highest and lowest ``value``
+    (to a millionth; ties by code)."""
+    n = len(codes)
+    if n <= PRINTED_AREAS_LIMIT:
+        return np.arange(n), 0
+    order = np.lexsort((np.asarray(codes), -np.round(np.asarray(value, dtype=float), 6)))
+    return np.concatenate([order[:SHOWN_EACH_END], order[-SHOWN_EACH_END:]]), n - 2 * SHOWN_EACH_END
+
+
 def _with_gap(cells: list[list[str]], hidden: int) -> list[list[str]]:
     """The printed rows with a marker row where ``hidden`` rows are left out."""
     if not hidden:
@@ -446,14 +457,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
             per_head = result.resources_per_head.reshape(base_ph.shape)[y]
             headers += [f"{name} ({cur})", f"change ({cur})", "change (%)"]
             columns.append((per_head, per_head - base_ph[y]))
+        shown, hidden = _capped_areas(fed.codes, columns[0][1] if columns else base_ph[y])
         rows = []
-        for i, (code, region) in enumerate(zip(fed.codes, fed.names)):
-            row = [code, region, _money(base_ph[y, i])]
+        for i in shown:
+            row = [fed.codes[i], fed.names[i], _money(base_ph[y, i])]
             for per_head, change in columns:
                 row += [_money(per_head[i]), _money(change[i], signed=True),
-                        f"{100 * change[i] / base_ph[y, i]:+.1f}"]
+                        f"{100 * change[i] / base_ph[y, i]:+.1f}" if base_ph[y, i] != 0
+                        else "n/a"]
             rows.append(row)
-        print(format_table(headers, rows))
+        if hidden:
+            print(f"the {SHOWN_EACH_END} largest and {SHOWN_EACH_END} smallest changes under "
+                  f"{names[1] if columns else names[0]} of {fed.n_regions:,} areas")
+        print(format_table(headers, _with_gap(rows, hidden)))
+        if hidden:
+            print(f"{hidden:,} of {fed.n_regions:,} areas not shown (fiscalsim run "
+                  "--out FILE writes every row)")
         for name, (_, change) in zip(names[1:], columns):
             print(_winners_losers(name, change, fed.names, cur))
     print()

@@ -114,6 +114,28 @@ def test_run_on_33755_neighbourhoods_prints_the_top_and_bottom_areas_and_writes_
     assert len(frame) == 33_755 and (frame["change_per_head_gbp"] > 0).sum() == 1_262
 
 
+def test_compare_on_neighbourhoods_prints_the_largest_changes_only(capsys):
+    code, out, _ = run_cli(capsys, "compare", "local_trust_neighbourhood_fund",
+                           "two_tier_neighbourhood_fund")
+    assert code == 0 and len(out.splitlines()) < 90
+    assert ("the 10 largest and 10 smallest changes under two_tier_neighbourhood_fund of "
+            "33,755 areas") in out
+    assert "33,735 of 33,755 areas not shown" in out and "inf" not in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Code"))
+    changes = [line.split()[-2] for line in lines[header + 2: header + 23] if line[:3] != "..."]
+    values = [int(c.replace(",", "")) for c in changes]
+    assert values == sorted(values, reverse=True) and values[0] > 0 > values[-1]
+    # winners and losers are counted over every area, not only the printed ones
+    from simulator.scenario import load_scenario, run_scenario
+
+    local, tiers = (run_scenario(load_scenario(LIBRARY[name])).resources_per_head.ravel()
+                    for name in ("local_trust_neighbourhood_fund", "two_tier_neighbourhood_fund"))
+    gain, lose = int((tiers - local > 0.5).sum()), int((tiers - local < -0.5).sum())
+    assert gain > 1_000 and lose > 0
+    assert f"two_tier_neighbourhood_fund: {gain} gain, {lose} lose" in out
+
+
 def test_capped_rows_order_by_resources_per_head_then_code():
     from simulator.cli import SHOWN_EACH_END, _capped_rows
 
