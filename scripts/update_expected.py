@@ -4,7 +4,9 @@
 
 Runs every scenario in ``scenarios/`` (or the ones named) and writes
 ``scenarios/expected/<name>.json``: resources per head by region, cost to the
-centre and Gini before/after.  ``tests/scenario/test_library.py`` re-runs the
+centre and Gini before/after.  A dataset of more than 1,000 areas (England's 33,755
+neighbourhoods) gets the compact form instead: per authority, the distribution over
+funded areas and a sum-of-squares checksum (``simulator.scenario.library.compact_headline``).  ``tests/scenario/test_library.py`` re-runs the
 scenarios and compares with these files, so run this only after checking that
 a change in the figures is intended, and commit the files with that change.
 """

@@ -224,15 +224,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     for year in years[-1:] if projected else years:  # a projection: its last year
         label = f"{year}{' (projected)' if projected else ''}"
         rows = regions[regions["year"] == year]
+        shown, hidden = _capped_rows(rows, cur)
         if "regions" in scenario.outputs:
-            print(f"\nResources per head, {label}")
-            print(_region_table(rows, cur))
+            print(f"\nResources per head, {label}"
+                  + (f": the {SHOWN_EACH_END} highest and {SHOWN_EACH_END} lowest of "
+                     f"{len(rows):,} areas" if hidden else ""))
+            print(_region_table(shown, cur, hidden=hidden))
             if not np.isfinite(rows["resources_index"].to_numpy(float)).all():
                 print("undefined: Index (avg=100): needs a positive average of resources "
                       "per head (here at most 0, or rounding noise)")
+            if hidden:
+                print(_hidden_note(rows, cur, hidden, out))
         if "transfers" in scenario.outputs:
-            print(f"\nTransfers by step, {label}")
-            print(_transfer_table(rows, cur))
+            print(f"\nTransfers by step, {label}"
+                  + (f": the same {2 * SHOWN_EACH_END} of {len(rows):,} areas" if hidden else ""))
+            print(_transfer_table(shown, cur, hidden=hidden))
     if projected and ("regions" in scenario.outputs or "transfers" in scenario.outputs):
         print(f"(every year's regions in --out; {years[0]} is observed, later years projected)")
     if "summary" in scenario.outputs:
@@ -288,24 +294,83 @@ def _print_income_tax_incidence(scenario: Scenario, codes: Sequence[str]) -> Non
           f"{r.winners:,.0f}", f"{r.losers:,.0f}"] for r in tables.deciles.itertuples()]))
 
 
-def _region_table(rows: pd.DataFrame, cur: str) -> str:
+#: ``fiscalsim run`` prints a row per area up to this many areas; beyond it (England's
+#: 33,755 neighbourhoods) the SHOWN_EACH_END highest and lowest by resources per head, with
+#: a line saying how many are hidden.  ``--out`` always writes every row.
+PRINTED_AREAS_LIMIT = 60
+SHOWN_EACH_END = 10
+
+
+def _capped_rows(rows: pd.DataFrame, cur: str) -> tuple[pd.DataFrame, int]:
+    """(the rows to print, how many are hidden): all of them up to PRINTED_AREAS_LIMIT,
+    else the SHOWN_EACH_END highest and lowest by resources per head (ties by code)."""
+    if len(rows) <= PRINTED_AREAS_LIMIT:
+        return rows, 0
+    # to a millionth of the currency: equal shares that differ by float noise tie, by code
+    key = rows[f"resources_per_head_{cur.lower()}"].round(6)
+    ordered = rows.assign(_key=key).sort_values(["_key", "code"], ascending=[False, True],
+                                                kind="stable").drop(columns="_key")
+    shown = pd.concat([ordered.head(SHOWN_EACH_END), ordered.tail(SHOWN_EACH_END)])
+    return shown, len(rows) - len(shown)
+
+
+def _capped_areas(codes: Sequence[str], value: np.ndarray) -> tuple[np.ndarray, int]:
+    """(positions of the areas to print, how many are hidden): every area up to
+    PRINTED_AREAS_LIMIT, else the SHOWN_EACH_END with the highest and lowest ``value``
+    (to a millionth; ties by code)."""
+    n = len(codes)
+    if n <= PRINTED_AREAS_LIMIT:
+        return np.arange(n), 0
+    order = np.lexsort((np.asarray(codes), -np.round(np.asarray(value, dtype=float), 6)))
+    return np.concatenate([order[:SHOWN_EACH_END], order[-SHOWN_EACH_END:]]), n - 2 * SHOWN_EACH_END
+
+
+def _with_gap(cells: list[list[str]], hidden: int) -> list[list[str]]:
+    """The printed rows with a marker row where ``hidden`` rows are left out."""
+    if not hidden:
+        return cells
+    width = len(cells[0]) if cells else 2
+    gap = ["...", f"({hidden:,} areas not shown)"] + [""] * (width - 2)
+    return cells[:SHOWN_EACH_END] + [gap] + cells[SHOWN_EACH_END:]
+
+
+def _hidden_note(rows: pd.DataFrame, cur: str, hidden: int, out: Path | None) -> str:
+    """What the hidden rows hold: areas above the baseline and their range per head."""
+    change = rows[f"change_per_head_{cur.lower()}"].to_numpy(float)
+    scale = np.abs(change).max() if change.size else 0.0
+    gained = change[change > 1e-12 * scale] if scale > 0 else change[:0]
+    where = f"written to {out}" if out is not None else "--out FILE writes every row"
+    text = (f"{hidden:,} of {len(rows):,} areas not shown ({where}). "
+            f"{len(gained):,} areas gain against the baseline")
+    if gained.size:
+        text += (f": {cur} {gained.min():,.2f} to {gained.max():,.2f} per head "
+                 f"(median {np.median(gained):,.2f})")
+    return text + "."
+
+
+def _region_table(rows: pd.DataFrame, cur: str, hidden: int = 0) -> str:
     c = cur.lower()
+    small = hidden > 0  # neighbourhoods: population in persons, not millions
     return format_table(
-        ["Code", "Region", "Population (m)", f"Resources ({cur} per head)", "Index (avg=100)",
-         f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
-        [[r["code"], r["region"], f"{r['population'] / 1e6:,.2f}",
-          _money(r[f"resources_per_head_{c}"]),
-          f"{r['resources_index']:.1f}" if np.isfinite(r["resources_index"]) else "undefined",
-          _money(r[f"baseline_per_head_{c}"]), _money(r[f"change_per_head_{c}"], signed=True)]
-         for _, r in rows.iterrows()])
+        ["Code", "Region" if not small else "Area",
+         "Population (m)" if not small else "Population", f"Resources ({cur} per head)",
+         "Index (avg=100)", f"Baseline ({cur} per head)", f"Change ({cur} per head)"],
+        _with_gap([[r["code"], r["region"],
+                    f"{r['population'] / 1e6:,.2f}" if not small else f"{r['population']:,.0f}",
+                    _money(r[f"resources_per_head_{c}"]),
+                    f"{r['resources_index']:.1f}" if np.isfinite(r["resources_index"])
+                    else "undefined",
+                    _money(r[f"baseline_per_head_{c}"]),
+                    _money(r[f"change_per_head_{c}"], signed=True)]
+                   for _, r in rows.iterrows()], hidden))
 
 
-def _transfer_table(rows: pd.DataFrame, cur: str) -> str:
+def _transfer_table(rows: pd.DataFrame, cur: str, hidden: int = 0) -> str:
     suffix = f" ({cur.lower()} m)"
     labels = [col for col in rows.columns if col.endswith(suffix)]
     return format_table(["Code", "Region"] + [f"{col[:-len(suffix)]} ({cur} m)" for col in labels],
-                        [[r["code"], r["region"]] + [_money(r[col]) for col in labels]
-                         for _, r in rows.iterrows()])
+                        _with_gap([[r["code"], r["region"]] + [_money(r[col]) for col in labels]
+                                   for _, r in rows.iterrows()], hidden))
 
 
 def _write(out: Path, scenario: Scenario, regions: pd.DataFrame, metrics: pd.DataFrame,
@@ -392,14 +457,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
             per_head = result.resources_per_head.reshape(base_ph.shape)[y]
             headers += [f"{name} ({cur})", f"change ({cur})", "change (%)"]
             columns.append((per_head, per_head - base_ph[y]))
+        shown, hidden = _capped_areas(fed.codes, columns[0][1] if columns else base_ph[y])
         rows = []
-        for i, (code, region) in enumerate(zip(fed.codes, fed.names)):
-            row = [code, region, _money(base_ph[y, i])]
+        for i in shown:
+            row = [fed.codes[i], fed.names[i], _money(base_ph[y, i])]
             for per_head, change in columns:
                 row += [_money(per_head[i]), _money(change[i], signed=True),
-                        f"{100 * change[i] / base_ph[y, i]:+.1f}"]
+                        f"{100 * change[i] / base_ph[y, i]:+.1f}" if base_ph[y, i] != 0
+                        else "n/a"]
             rows.append(row)
-        print(format_table(headers, rows))
+        if hidden:
+            print(f"the {SHOWN_EACH_END} largest and {SHOWN_EACH_END} smallest changes under "
+                  f"{names[1] if columns else names[0]} of {fed.n_regions:,} areas")
+        print(format_table(headers, _with_gap(rows, hidden)))
+        if hidden:
+            print(f"{hidden:,} of {fed.n_regions:,} areas not shown (fiscalsim run "
+                  "--out FILE writes every row)")
         for name, (_, change) in zip(names[1:], columns):
             print(_winners_losers(name, change, fed.names, cur))
     print()

@@ -87,6 +87,79 @@ def test_run_writes_csv_xlsx_and_json(capsys, tmp_path):
     assert any(row["metric"] == "gini_after" for row in payload["summary"])
 
 
+def test_run_on_33755_neighbourhoods_prints_the_top_and_bottom_areas_and_writes_all(
+        capsys, tmp_path):
+    from simulator.data.england_lsoa import load_neighbourhoods
+
+    out_path = tmp_path / "areas.csv"
+    code, out, _ = run_cli(capsys, "run", "local_trust_neighbourhood_fund", "--out", str(out_path))
+    assert code == 0
+    assert "Resources per head, 2025-26: the 10 highest and 10 lowest of 33,755 areas" in out
+    assert "(33,735 areas not shown)" in out
+    assert (f"33,735 of 33,755 areas not shown (written to {out_path}). 1,262 areas gain "
+            "against the baseline: GBP 49.98 to 49.98 per head (median 49.98).") in out
+    assert len(out.splitlines()) < 80                       # not a row per area
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Code"))
+    assert "Population" in lines[header] and "Population (m)" not in lines[header]
+    printed = [line.split()[0] for line in lines[header + 2: header + 23]]
+    assert printed[10] == "..." and len(printed) == 21
+    hoods = load_neighbourhoods()
+    left_behind = set(hoods.codes[hoods["left_behind"] == 1])
+    # the highest: left-behind areas (GBP 49.98 a head each), the first by code
+    assert printed[:10] == sorted(left_behind)[:10]
+    # the lowest: unfunded areas at 0, the last by code
+    assert printed[11:] == sorted(set(hoods.codes) - left_behind)[-10:]
+    frame = pd.read_csv(out_path)                           # --out keeps every row
+    assert len(frame) == 33_755 and (frame["change_per_head_gbp"] > 0).sum() == 1_262
+
+
+def test_compare_on_neighbourhoods_prints_the_largest_changes_only(capsys):
+    code, out, _ = run_cli(capsys, "compare", "local_trust_neighbourhood_fund",
+                           "two_tier_neighbourhood_fund")
+    assert code == 0 and len(out.splitlines()) < 90
+    assert ("the 10 largest and 10 smallest changes under two_tier_neighbourhood_fund of "
+            "33,755 areas") in out
+    assert "33,735 of 33,755 areas not shown" in out and "inf" not in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Code"))
+    changes = [line.split()[-2] for line in lines[header + 2: header + 23] if line[:3] != "..."]
+    values = [int(c.replace(",", "")) for c in changes]
+    assert values == sorted(values, reverse=True) and values[0] > 0 > values[-1]
+    # winners and losers are counted over every area, not only the printed ones
+    from simulator.scenario import load_scenario, run_scenario
+
+    local, tiers = (run_scenario(load_scenario(LIBRARY[name])).resources_per_head.ravel()
+                    for name in ("local_trust_neighbourhood_fund", "two_tier_neighbourhood_fund"))
+    gain, lose = int((tiers - local > 0.5).sum()), int((tiers - local < -0.5).sum())
+    assert gain > 1_000 and lose > 0
+    assert f"two_tier_neighbourhood_fund: {gain} gain, {lose} lose" in out
+
+
+def test_capped_rows_order_by_resources_per_head_then_code():
+    from simulator.cli import SHOWN_EACH_END, _capped_rows
+
+    n = 100
+    per_head = [float(i % 7) for i in range(n)]
+    rows = pd.DataFrame({"code": [f"A{i:03d}" for i in range(n)][::-1],
+                         "resources_per_head_gbp": per_head})
+    shown, hidden = _capped_rows(rows, "GBP")
+    assert hidden == n - 2 * SHOWN_EACH_END and len(shown) == 2 * SHOWN_EACH_END
+    values = shown["resources_per_head_gbp"].to_numpy()
+    assert (values[:SHOWN_EACH_END] == 6).all() and (values[SHOWN_EACH_END:] == 0).all()
+    top = shown["code"].to_numpy()[:SHOWN_EACH_END]
+    assert list(top) == sorted(top)                         # ties broken by code
+    assert list(top) == sorted(rows.loc[rows["resources_per_head_gbp"] == 6, "code"])[:10]
+    few = rows.head(12)
+    assert _capped_rows(few, "GBP")[1] == 0 and _capped_rows(few, "GBP")[0] is few
+
+
+def test_run_on_regions_prints_every_region(capsys):
+    code, out, _ = run_cli(capsys, "run", "status_quo", "--year", "2023-24")
+    assert code == 0 and "not shown" not in out and "Population (m)" in out
+    assert all(region in out for region in UK_REGIONS)
+
+
 def test_run_year_option(capsys):
     code, out, _ = run_cli(capsys, "run", "status_quo", "--year", "2023-24")
     assert code == 0 and "Resources per head, 2023-24" in out
