@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..metrics import UNDEFINED_REASONS
 from ..federation import Federation
 from ..state import FiscalState
 from .style import OKABE_ITO, _TRANSFER_COLOURS, per_head_label, source_colours
@@ -117,7 +118,9 @@ def system_table(summaries: Mapping[str, pd.DataFrame], currency: str, year: str
 
 def system_table_style(table: pd.DataFrame):
     """A Styler showing each row of :func:`system_table` in its own format:
-    money with thousands separators, shares in percent, indices to 4 places."""
+    money with thousands separators, shares in percent, indices to 4 places; a
+    measure with no value (e.g. a Theil index with a region at 0) reads "undefined",
+    never "nan" (the reasons: :data:`simulator.metrics.UNDEFINED_REASONS`)."""
     style = table.style
     runs = [c for c in table.columns if c != "Measure"]
     for key in table.index:
@@ -129,7 +132,7 @@ def system_table_style(table: pd.DataFrame):
             fmt = "{:.3f}"
         else:
             fmt = "{:.4f}"
-        style = style.format(fmt, subset=pd.IndexSlice[[key], runs])
+        style = style.format(fmt, subset=pd.IndexSlice[[key], runs], na_rep="undefined")
     return style
 
 
@@ -209,12 +212,21 @@ def summary_metrics(summary: pd.DataFrame, currency: str, year: str) -> list[dic
             ("cv", "Coefficient of variation", 3, "standard deviation / mean"),
             ("max_min_ratio", "Highest / lowest", 2, "highest over lowest region")):
         after, before = float(row[f"{key}_after"]), float(row[f"{key}_before"])
+        help_text = (f"{label} of resources per head across regions, population-weighted "
+                     f"(a ratio, no unit; {meaning}).")
+        if not np.isfinite(after):  # never shown as a number (nan): say why instead
+            reason = next((text for stem, text in UNDEFINED_REASONS.items()
+                           if key.startswith(stem)), "not defined for these values")
+            items.append({"key": key, "label": f"{label}, {year}", "value": "undefined",
+                          "delta": None, "delta_color": "off",
+                          "help": f"{help_text} Undefined here: {reason}."})
+            continue
         items.append({
             "key": key, "label": f"{label}, {year}", "value": f"{after:.{digits}f}",
-            "delta": f"{after - before:+.{digits}f} vs baseline {before:.{digits}f}",
-            "delta_color": "inverse",
-            "help": f"{label} of resources per head across regions, population-weighted "
-                    f"(a ratio, no unit; {meaning}).",
+            "delta": (f"{after - before:+.{digits}f} vs baseline {before:.{digits}f}"
+                      if np.isfinite(before) else "baseline undefined"),
+            "delta_color": "inverse" if np.isfinite(before) else "off",
+            "help": help_text,
         })
     closed = float(row["capacity_gap_closed"])
     items.append({

@@ -312,3 +312,15 @@ def test_an_edited_scenario_is_saved_and_offered_everywhere(library):
 
     saved = parse_scenario(at.session_state["my_scenarios"]["half gap"], "s.yaml")
     assert saved.steps[0].rate == 0.5
+
+
+def test_undefined_measures_are_said_so_not_shown_as_nan(library):
+    """33,755 neighbourhoods, most funded nothing: the Theil index and the highest/lowest
+    ratio have no value (a region at 0); the cards say "undefined" with the reason."""
+    at = open_page("explore", scenario="local_trust_neighbourhood_fund")
+    assert_ok(at)
+    values = {m.label.split(",")[0]: m.value for m in at.metric}
+    assert values["Theil index"] == "undefined" and values["Highest / lowest"] == "undefined"
+    assert not any("nan" in str(m.value).lower() for m in at.metric)
+    theil = next(m for m in at.metric if m.label.startswith("Theil"))
+    assert "above 0" in theil.help
