@@ -58,7 +58,7 @@ def gains_losses_figure(table: pd.DataFrame, columns: Sequence[str], *, currency
         # title and axis title wrapped (plotly never wraps): one line runs past a phone's edge
         title=dict(text=heading, font=dict(size=14), x=0, xanchor="left"),
         xaxis_title=wrap_title(f"Change against the baseline ({unit}); gains right, "
-                               "losses left", 42),
+                               "losses left", 26),  # under the bars, beside the names
         legend=dict(orientation="h", yanchor="top", y=-0.14, x=0),
         margin=dict(l=10, r=10, t=20 + 18 * lines, b=110))
     fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444", zerolinewidth=2)
