@@ -74,9 +74,12 @@ table = draw.need_table(assessment, names)
 st.subheader(f"Need index by region and category (100 = UK average; spending mix {year})")
 st.caption("Need index and each category's index: 100 = UK average; assessed spending: "
            f"GBP per head, {year}.")
-# short headers (units in the line above), so all 14 columns show at 1440 px
-st.dataframe(table.round(1), hide_index=True, width="stretch", key="nd_table",
-             height=presentation.table_height(len(table)), column_config=_short(table))
+# short headers (units in the line above); a column per service category (14 in all): the
+# table scrolls sideways inside its frame by design, as the Need index page's do (the
+# container's key names it for the layout tests)
+with st.container(key="nd_table_frame"):
+    st.dataframe(table.round(1), hide_index=True, width="stretch", key="nd_table",
+                 height=presentation.table_height(len(table)), column_config=_short(table))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:

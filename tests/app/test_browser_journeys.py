@@ -230,7 +230,7 @@ def test_commission_builds_compares_downloads_and_reports(journey, width):
     j.page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     j.check("compare")
     chosen = j.page.locator('[data-testid="stMultiSelect"]').first.inner_text()
-    assert "status_quo" in chosen and "commission plan" in chosen
+    assert "Status quo" in chosen and "commission plan" in chosen  # names in words
     workbook = j.download("Tables (Excel)")
     names = zipfile.ZipFile(io.BytesIO(workbook)).namelist()
     assert "xl/workbook.xml" in names
@@ -341,7 +341,8 @@ def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(b
 #: own frame by design (every other grid must show all its columns at 1440 px).
 TOUR = {"over_time": (".js-plotly-plot", ()), "data": (".js-plotly-plot", ()),
         "targets": ('[data-testid="stMetric"]', ()), "editor": ("textarea", ()),
-        "needs": (".st-key-nd_la_map", ()),
+        # region x 10 service categories + code, need and assessed spending: 14 columns
+        "needs": (".st-key-nd_la_map", ("nd_table_frame",)),
         # the ranked LSOAs (rank, names, ward, rural-urban, residents, each index, fund,
         # probability) and Local Trust's left-behind wards and LSOAs by place
         "neighbourhoods": (".st-key-nb_map", ("nb_table_frame", "nb_left_behind_frame")),
