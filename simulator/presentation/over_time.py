@@ -141,11 +141,12 @@ def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
     # the first row (up to two lines) in the space below it: nothing overlaps at 390 px
     heading = wrap_title(unit, 42)
     top = 12 + 17 * (heading.count("<br>") + 1) + 40
+    total = row_height * rows + 70 + top
     return go.Figure(data=traces, layout=dict(
-        **layout, annotations=titles, height=row_height * rows + 70 + top,
-        margin=dict(l=10, r=10, t=top, b=60),
-        title=dict(text=heading, font=dict(size=13), x=0, xanchor="left", y=1,
-                   yref="container", yanchor="top", pad=dict(t=8)),
+        **layout, annotations=titles, height=total,
+        margin=dict(l=10, r=10, t=top, b=60),  # (12 px clear above: plotly ignores pad here)
+        title=dict(text=heading, font=dict(size=13), x=0, xanchor="left", y=1 - 12 / total,
+                   yref="container", yanchor="top"),
         legend=dict(orientation="h", yanchor="top", y=-0.04, x=0)))
 
 

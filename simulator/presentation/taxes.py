@@ -84,7 +84,8 @@ def suitability_heatmap(result: Any, *, height: int | None = None):
         title={"text": f"Suitability for devolution, {years[0]} to {years[-1]}<br><sup>"
                        + wrap_title("colour: each criterion's score 0-1 across taxes (1 = most "
                                     "suitable); text: its value", 50) + "</sup>",
-               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+               "y": 1 - 12 / (height or 34 * len(rows) + 290), "yref": "container",
+               "yanchor": "top"},  # 12 px clear above (plotly ignores pad here)
         yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": -90},
         height=height or 34 * len(rows) + 290, margin={"l": 10, "r": 10, "t": 260, "b": 10})
     return fig
@@ -149,8 +150,8 @@ def impact_figure(impact: Any, *, height: int | None = None):
                   annotation_text=f"UK {impact.uk_effect_per_head:+,.2f}")
     heading = wrap_title(f"{impact.title}: effect per head ({impact.currency})", 42)
     top = 12 + 17 * (heading.count("<br>") + 1) + 30  # the title, then the UK line's label
-    fig.update_layout(title={"text": heading, "y": 1, "yref": "container", "yanchor": "top",
-                             "pad": {"t": 8}},
+    fig.update_layout(title={"text": heading, "y": 1 - 12 / (height or 420),
+                             "yref": "container", "yanchor": "top"},  # 12 px clear above
                       xaxis_title=wrap_title(f"{impact.currency} per head, {impact.year} "
                                              "(+ gain, - loss)", 30),
                       yaxis={"autorange": "reversed"}, height=height or 420,
