@@ -274,9 +274,15 @@ if need_table is not None:
     st.subheader(f"Funding against assessed need ({year})")
     st.caption("Resources per head relative to the average, divided by assessed spending need "
                "(the spending needs model: see the Needs page): 100 = funded exactly at need.")
+    st.markdown("**Need and funding against need by region** (index: 100 = UK average need, "
+                f"or funded exactly at need; {year})")
     st.dataframe(need_table.round(1), hide_index=True, key="x_need_table",
                  height=style.table_height(len(need_table)) if len(need_table) <= 20
-                 else "auto")
+                 else "auto",
+                 # short headers (the unit and year are in the line above), so every column shows
+                 column_config={c: c.split(" (")[0].replace("Funded relative to need",
+                                                           "Funded vs need")
+                                for c in need_table.columns[1:]})
 
 st.subheader(f"Marginal equalisation rates ({year})")
 st.caption("Of an extra pound of a region's own devolved tax base, the share it loses: through "

@@ -14,6 +14,14 @@ from simulator.presentation import needs as draw
 from simulator.needs import england_la as la_needs
 from simulator.presentation import glossary
 
+
+
+def _short(table) -> dict[str, str]:
+    """Short headers (the units go in the line above the table), so more columns show."""
+    return {c: c.split(" (")[0].replace("Assessed spending per head", "Assessed spending")
+            for c in table.columns}
+
+
 st.set_page_config(page_title=glossary.PAGE_TITLES["needs"])
 st.title("Spending needs: nations and regions")
 st.caption(
@@ -64,8 +72,14 @@ for col, code in zip(cols, ("TLL", "TLM", "TLN", "TLI")):
 
 table = draw.need_table(assessment, names)
 st.subheader(f"Need index by region and category (100 = UK average; spending mix {year})")
-st.dataframe(table.round(1), hide_index=True, width="stretch",
-             height=presentation.table_height(len(table)))
+st.caption("Need index and each category's index: 100 = UK average; assessed spending: "
+           f"GBP per head, {year}.")
+# short headers (units in the line above); a column per service category (14 in all): the
+# table scrolls sideways inside its frame by design, as the Need index page's do (the
+# container's key names it for the layout tests)
+with st.container(key="nd_table_frame"):
+    st.dataframe(table.round(1), hide_index=True, width="stretch", key="nd_table",
+                 height=presentation.table_height(len(table)), column_config=_short(table))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -126,8 +140,7 @@ except app.USER_ERRORS as exc:
     st.stop()
 la_names = dict(zip(la_needs.prepare().codes, la_needs.prepare().names))
 la_table = draw.need_table(la_assessment, la_names)
-left, right = st.columns([3, 2], gap="medium")
-with left:
+with st.container():
     la_map = app.hexmap("england_la")
     st.subheader("Need index by authority (100 = England average; population mid-2023)")
     if la_map is not None:
@@ -136,8 +149,11 @@ with left:
             "Need index (100 = average)", title="Darker = more need per head (hex map)",
             unit="need index (100 = England average)", sequential=True, tickformat=".1f",
             height=600), key="nd_la_map", config=presentation.MAP_CONFIG)
-with right:
-    st.subheader("Every authority")
-    st.dataframe(la_table.rename(columns={"Region": "Authority"})
-                 .sort_values("Need index (100 = average)", ascending=False).round(1),
-                 hide_index=True, height=600, key="nd_la_table")
+# full width below the map (beside it, its seven columns did not fit at 1440 px)
+st.subheader("Every authority")
+st.caption("Need index and each service's index: 100 = England average; assessed spending: "
+           "GBP per head; population mid-2023.")
+la_shown = (la_table.rename(columns={"Region": "Authority"})
+            .sort_values("Need index (100 = average)", ascending=False).round(1))
+st.dataframe(la_shown, hide_index=True, height=600, key="nd_la_table",
+             column_config=_short(la_shown))

@@ -144,11 +144,14 @@ st.caption("Where the whole fund goes (% of GBP {:,.0f} m, England): ".format(po
 # ------------------------------------------------------------------ ranked table
 st.subheader(f"{place}: neighbourhoods ranked by {label} (1 = most need)")
 table = show.place_table(h, mask, measure, allocation, weight, chance)
-st.dataframe(table, hide_index=True, height=360, key="nb_table",
-             column_config={"Probability selected": st.column_config.ProgressColumn(
-                 "Probability selected", min_value=0.0, max_value=1.0, format="%.2f"),
-                 "Fund (GBP a year)": st.column_config.NumberColumn(format="%.0f"),
-                 "Fund per head (GBP)": st.column_config.NumberColumn(format="%.2f")})
+# a column per index, name and place: scrolls sideways by design (the key names it for the
+# layout tests)
+with st.container(key="nb_table_frame"):
+    st.dataframe(table, hide_index=True, height=360, key="nb_table",
+                 column_config={"Probability selected": st.column_config.ProgressColumn(
+                     "Probability selected", min_value=0.0, max_value=1.0, format="%.2f"),
+                     "Fund (GBP a year)": st.column_config.NumberColumn(format="%.0f"),
+                     "Fund per head (GBP)": st.column_config.NumberColumn(format="%.2f")})
 st.download_button("Download this table (CSV)", table.to_csv(index=False).encode(),
                    file_name=f"neighbourhoods_{(code or 'england').lower()}_{measure}.csv",
                    mime="text/csv", key="nb_download")
@@ -181,7 +184,15 @@ st.dataframe(decomposition(measure), hide_index=True, key="nb_decomposition",
 st.caption("Theil T and L (population-weighted, Census 2021) split exactly: the parts add up "
            "to the total. A reform that narrows gaps between regions but not within them "
            "shrinks only the first row.")
-st.dataframe(regions(measure), hide_index=True, key="nb_regions")
+region_rows = regions(measure)
+st.markdown(f"**By region** (residents: Census 2021; mean {label}: population-weighted; "
+            "shares: % of residents in the most deprived IMD 2025 decile and in left-behind "
+            "LSOAs, 2023)")
+st.dataframe(region_rows, hide_index=True, key="nb_regions",
+             # short headers (units and years in the line above), so every column shows
+             column_config=dict(zip(region_rows.columns[1:], [
+                 "Residents", f"Mean {label}", "Theil T within region",
+                 "% most deprived decile", "% in left-behind LSOAs"][:len(region_rows.columns) - 1])))
 
 # ------------------------------------------------------------------ Local Trust
 st.subheader("Left behind: Local Trust's 225 wards (CNI 2019) and 1,262 LSOAs (CNI 2023 and "
@@ -191,14 +202,23 @@ if level == "Region":
     lt = lt[lt["region_name"] == place]
 elif level == "Authority":
     lt = lt[lt["code"] == code]
-st.dataframe(show.left_behind_table(lt), hide_index=True, key="nb_left_behind",
-             column_config={"% of residents in left-behind LSOAs":
-                            st.column_config.NumberColumn(format="%.1f")})
+with st.container(key="nb_left_behind_frame"):  # wide by design, as the ranked table
+    st.dataframe(show.left_behind_table(lt), hide_index=True, key="nb_left_behind",
+                 column_config={"% of residents in left-behind LSOAs":
+                                st.column_config.NumberColumn(format="%.1f")})
 st.subheader("The fund by authority (GBP a year, 2025-26)")
 st.dataframe(show.authority_table(h, allocation, chance).query("`Fund (GBP a year)` > 0")
              .sort_values("Fund (GBP a year)", ascending=False), hide_index=True,
              key="nb_authorities", height=260,
-             column_config={"Fund (GBP a year)": st.column_config.NumberColumn(format="%.0f"),
-                            "Fund per head (GBP)": st.column_config.NumberColumn(format="%.2f"),
+             # short headers (the unit and year in the subheader; expected selections are
+             # the sum of the neighbourhoods' probabilities), so every column shows
+             column_config={"Fund (GBP a year)": st.column_config.NumberColumn(
+                                "Fund", format="%.0f"),
+                            "Fund per head (GBP)": st.column_config.NumberColumn(
+                                "Fund per head", format="%.2f"),
+                            "Neighbourhoods funded": "Funded LSOAs",
                             "Expected selections (sum of probabilities)":
-                                st.column_config.NumberColumn(format="%.1f")})
+                                st.column_config.NumberColumn("Expected selections",
+                                                              format="%.1f")})
+st.caption("Fund and fund per head in GBP a year (2025-26); expected selections: the sum of "
+           "each neighbourhood's probability of being selected.")

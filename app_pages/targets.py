@@ -2,6 +2,8 @@
 (simulator.analysis: solve_min_share, solve_self_financing, best_for_budget,
 build_report)."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -155,18 +157,27 @@ else:
     table["Option"] = [glossary.option_label(o, p) for o, p in zip(table["Option"],
                                                                    table["Parameter"])]
     table["Parameter"] = table["Parameter"].map(glossary.parameter_label)
-    solved["best for the budget"] = table
-    st.dataframe(table, hide_index=True, key="t_options",
-                 height=style.table_height(len(table)),
+    solved["best for the budget"] = table  # (the download keeps the parameter in full)
+    # on screen the option already names its parameter: only the step it sits in is added,
+    # and the headers are short (unit and year in the line above), so every column shows
+    shown = table.drop(columns="Parameter")
+    shown.insert(1, "Step", [f"step {int(m.group(1)) + 1}" if m else "-" for m in
+                             (re.match(r"steps\[(\d+)\]", p or "") for p in
+                              best.table["parameter"])])
+    st.markdown(f"**Each option at its best value** (cost to the centre in {cur} m a year; "
+                f"{METRICS[metric]} of resources per head; {year})")
+    st.dataframe(shown, hide_index=True, key="t_options",
+                 height=style.table_height(len(shown)),
                  column_config={
                      "Best value": st.column_config.NumberColumn(format="%.4g"),
                      f"Cost to the centre ({cur} m a year, {year})":
-                         st.column_config.NumberColumn(format="%,.0f"),
+                         st.column_config.NumberColumn("Cost to the centre", format="%,.0f"),
                      f"{METRICS[metric]} ({year})": st.column_config.NumberColumn(
-                         format="%.4f")})
+                         METRICS[metric], format="%.4f")})
     st.caption("Each option: the scenario's own levers, or a mechanism replacing its steps; "
                "'Best value' is the value that minimises the inequality within the budget "
-               "(or, if none fits, the cheapest).")
+               "(or, if none fits, the cheapest); 'Step': the step of the scenario (or of the "
+               "mechanism replacing its steps) whose parameter is set.")
 
 app.share(**carry.link_params(name), year=year, share=share, budget=f"{budget:g}")
 

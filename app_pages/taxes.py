@@ -64,10 +64,13 @@ except app.USER_ERRORS as exc:
 st.subheader(f"Suitability for devolution, {chosen[0]} to {chosen[-1]}")
 st.plotly_chart(draw.suitability_heatmap(result), key="taxes_heatmap")
 table = draw.suitability_frame(result)
-st.dataframe(table.drop(columns="tax"), hide_index=True, key="taxes_table",
-             height=presentation.table_height(len(table)),
-             column_config={col: st.column_config.NumberColumn(format="%.3f")
-                            for col in table.columns if col not in ("Rank", "tax", "Tax")})
+# rank, tax, score and each criterion with its unit: scrolls sideways by design (the key
+# names it for the layout tests)
+with st.container(key="taxes_table_frame"):
+    st.dataframe(table.drop(columns="tax"), hide_index=True, key="taxes_table",
+                 height=presentation.table_height(len(table)),
+                 column_config={col: st.column_config.NumberColumn(format="%.3f")
+                                for col in table.columns if col not in ("Rank", "tax", "Tax")})
 st.caption(f"Values over {chosen[0]} to {chosen[-1]} ({len(chosen)} years). Deflator: "
            f"{result.deflator_note}. UK cycle: {result.cycle_note}. Revenue per head at UK "
            f"rates stands for the base per head. Source: {fed.source}")

@@ -12,6 +12,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .style import wrap_title
+
 __all__ = ["changing_columns", "gains_losses_figure", "gains_losses_summary"]
 
 #: one colour per run, neither blue nor orange (those mean gain and loss on the maps)
@@ -38,6 +40,9 @@ def gains_losses_figure(table: pd.DataFrame, columns: Sequence[str], *, currency
         subset = (f"; the {extremes} largest losses and gains of {len(order)} areas under "
                   f"{columns[0]}")
         order = pd.concat([order.head(extremes), order.tail(extremes)])
+    heading = wrap_title(f"Who gains and who loses: change in resources per head ({unit})"
+                         + subset, 42)
+    lines = heading.count("<br>") + 1
     fig = go.Figure()
     for k, column in enumerate(columns):
         values = order[column].to_numpy(float)
@@ -50,12 +55,12 @@ def gains_losses_figure(table: pd.DataFrame, columns: Sequence[str], *, currency
     fig.update_layout(
         barmode="group", height=height or max(360, 34 * len(order) * max(1, len(columns)) // 2
                                               + 140),
-        title=dict(text=f"Who gains and who loses: change in resources per head ({unit})"
-                   + subset,
-                   font=dict(size=14), x=0, xanchor="left"),
-        xaxis_title=f"Change against the baseline ({unit}); gains right, losses left",
+        # title and axis title wrapped (plotly never wraps): one line runs past a phone's edge
+        title=dict(text=heading, font=dict(size=14), x=0, xanchor="left"),
+        xaxis_title=wrap_title(f"Change against the baseline ({unit}); gains right, "
+                               "losses left", 26),  # under the bars, beside the names
         legend=dict(orientation="h", yanchor="top", y=-0.14, x=0),
-        margin=dict(l=10, r=10, t=50, b=90))
+        margin=dict(l=10, r=10, t=20 + 18 * lines, b=110))
     fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#444", zerolinewidth=2)
     fig.update_yaxes(automargin=True)
     return fig

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..scenario.schema import Scenario
+from .style import wrap_title
 
 __all__ = ["with_region_schedule", "incidence_figure", "incidence_table", "equalisation_table",
            "band_table", "class_table", "GAIN", "LOSS"]
@@ -81,10 +82,11 @@ def incidence_figure(deciles: pd.DataFrame, region: str, tax_year: str) -> go.Fi
         marker_color=[LOSS if c > 0 else GAIN for c in change],
         hovertemplate="%{x}: %{y:+,.0f} GBP per taxpayer per year<extra></extra>"))
     figure.update_layout(
-        title=f"{region}: change in income tax by decile of taxpayers, {tax_year}",
+        title=wrap_title(f"{region}: change in income tax by decile of taxpayers, {tax_year}",
+                         42),
         xaxis_title="Decile of taxpayers by total income",
         yaxis_title=f"GBP per taxpayer per year ({tax_year})", height=380,
-        margin=dict(l=10, r=10, t=50, b=10))
+        margin=dict(l=10, r=10, t=70, b=10))
     return figure
 
 

@@ -7,6 +7,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from .style import wrap_title
+
 __all__ = ["mechanism_path", "mechanism_figure", "roadmap_table"]
 
 
@@ -38,9 +40,14 @@ def mechanism_figure(path: pd.DataFrame, currency: str, title: str):
                                  mode="lines+markers"))
     years = list(path["Year"].unique())
     span = f"{years[0]} to {years[-1]}" if years else ""
-    fig.update_layout(title=f"{title}: change in resources per head against the data, {span} "
-                            f"({currency} per head)", yaxis_title=f"{currency} per head",
-                      xaxis_title="financial year", template="plotly_white", height=420)
+    # wrapped (plotly never wraps a title): on a 390 px phone one line runs past the edge
+    text = wrap_title(f"{title}: change in resources per head against the data, {span} "
+                      f"({currency} per head)", 42)
+    lines = text.count("<br>") + 1
+    fig.update_layout(title=dict(text=text, font=dict(size=13), x=0, xanchor="left"),
+                      yaxis_title=f"{currency} per head", xaxis_title="financial year",
+                      template="plotly_white", height=400 + 17 * lines,
+                      margin=dict(t=30 + 17 * lines))
     return fig
 
 

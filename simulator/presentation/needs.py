@@ -10,6 +10,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .style import wrap_title
+
 __all__ = ["CATEGORY_TITLES", "need_table", "contribution_frame", "contributions_figure",
            "category_figure", "relative_to"]
 
@@ -71,11 +73,14 @@ def contributions_figure(frame: pd.DataFrame, *, year: str, height: int = 460):
     fig = px.bar(frame, x="region", y="points", color="factor", barmode="relative",
                  category_orders={"region": list(order)},
                  labels={"points": "index points (100 = average)", "region": "", "factor": "Factor"},
-                 title=f"Factor contributions to need (index points from 100; {year} mix)")
+                 title=wrap_title(f"Factor contributions to need (index points from 100; "
+                                  f"{year} mix)", 42))
     totals = frame.groupby("region", sort=False)["points"].sum().reindex(order)
     fig.add_scatter(x=list(order), y=totals.to_numpy(), mode="markers", name="Total",
                     marker=dict(color="black", symbol="diamond", size=8))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=50, b=10), legend_title_text="")
+    # upright region names never overlap; the title wrapped for a phone
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=70, b=10), legend_title_text="",
+                      xaxis_tickangle=-90)
     return fig
 
 
@@ -90,8 +95,9 @@ def category_figure(assessment, names: Mapping[str, str], *, year: str, height: 
         colorscale="RdBu_r", zmid=100, texttemplate="%{z:.0f}",
         colorbar=dict(title=dict(text="index (100 = average)", side="top")),
         hovertemplate="%{y}, %{x}: %{z:.1f}<extra></extra>"))
-    fig.update_layout(title=f"Need index by service category (100 = UK average; spending mix {year})",
-                      height=height, margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_layout(title=wrap_title(f"Need index by service category (100 = UK average; "
+                                       f"spending mix {year})", 42),
+                      height=height, margin=dict(l=10, r=10, t=70, b=10), xaxis_tickangle=-90)
     return fig
 
 

@@ -12,6 +12,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .style import wrap_title
+
 from ..data.england_lsoa import Neighbourhoods
 from ..inequality import Decomposition, group_theil, share_in, theil_decomposition
 
@@ -99,8 +101,8 @@ def distribution_figure(hoods: Neighbourhoods, mask: np.ndarray, measure: str, p
         fig.add_bar(x=0.5 * (edges[:-1] + edges[1:]), y=100 * counts / max(len(subset), 1),
                     name=name, marker_color=colour, opacity=0.75 if name == "England" else 0.9,
                     hovertemplate="%{x:.3g}: %{y:.1f}% of LSOAs<extra>" + name + "</extra>")
-    fig.update_layout(barmode="overlay", height=height, margin=dict(l=0, r=0, t=40, b=0),
-                      title=f"{label}: distribution over LSOAs (2021 LSOAs)",
+    fig.update_layout(barmode="overlay", height=height, margin=dict(l=0, r=0, t=60, b=0),
+                      title=wrap_title(f"{label}: distribution over LSOAs (2021 LSOAs)", 42),
                       xaxis_title=label, yaxis_title="% of the area's LSOAs",
                       legend=dict(orientation="h", y=-0.25, x=0, yanchor="top"))
     return fig

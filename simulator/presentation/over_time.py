@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..federation import Federation
-from .style import GAIN, OKABE_ITO
+from .style import GAIN, OKABE_ITO, wrap_title
 
 __all__ = ['BGA_LABELS', 'bga_label', 'over_time_figure', 'fan_chart', 'bga_methods_table',
            'bga_methods_figure', 'absorbed_frame', 'risk_table', 'risk_figure']
@@ -137,10 +137,16 @@ def fan_chart(bands: pd.DataFrame, value: str, *, unit: str, columns: int = 4,
                 legendgroup="central", showlegend=n == 0,
                 hovertemplate=f"{name} %{{x}}<br>without shocks: %{{y:,.0f}} {unit}"
                               "<extra></extra>", **on))
+    # the title wrapped (plotly never wraps one) and held at the top, the panel titles of
+    # the first row (up to two lines) in the space below it: nothing overlaps at 390 px
+    heading = wrap_title(unit, 42)
+    top = 12 + 17 * (heading.count("<br>") + 1) + 40
+    total = row_height * rows + 70 + top
     return go.Figure(data=traces, layout=dict(
-        **layout, annotations=titles, height=row_height * rows + 120,
-        margin=dict(l=10, r=10, t=50, b=60),
-        title=dict(text=unit, font=dict(size=13), x=0, xanchor="left"),
+        **layout, annotations=titles, height=total,
+        margin=dict(l=10, r=10, t=top, b=60),  # (12 px clear above: plotly ignores pad here)
+        title=dict(text=heading, font=dict(size=13), x=0, xanchor="left", y=1 - 12 / total,
+                   yref="container", yanchor="top"),
         legend=dict(orientation="h", yanchor="top", y=-0.04, x=0)))
 
 

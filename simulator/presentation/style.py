@@ -9,7 +9,8 @@ import pandas as pd
 
 __all__ = ['GAIN', 'LOSS', 'NEUTRAL', 'SEQUENTIAL', 'DIVERGING', 'OKABE_ITO', 'TAX_LABELS',
            'tax_label', 'source_colours', 'money', 'per_head_label', 'number_style',
-           'table_height', 'gain_loss_style', 'tex_money', 'tex_people', 'number_text']
+           'table_height', 'gain_loss_style', 'tex_money', 'tex_people', 'number_text',
+           'wrap_title']
 
 
 #: Gains (blue) and losses (orange): distinguishable with every common
@@ -164,3 +165,16 @@ def number_text(fmt: str = "{:,.0f}", missing: str = "n/a"):
 
 def _tex_text(text: str) -> str:
     return text.replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+
+
+def wrap_title(text: str, width: int = 40) -> str:
+    """A chart title broken into lines of at most ``width`` characters (at word
+    boundaries, ``<br>`` between them): plotly never wraps a title, and a long one on
+    a 390 px phone runs past the chart's edge or over the panels below it."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .style import wrap_title
+
 __all__ = ["label", "criterion_column", "suitability_frame", "suitability_heatmap", "methods_frame",
            "mobility_frame", "devolved_frame", "impact_frame", "impact_figure"]
 
@@ -77,11 +79,15 @@ def suitability_heatmap(result: Any, *, height: int | None = None):
         hovertemplate="%{y}<br>%{x}: %{text}<br>normalised score %{z:.2f}<extra></extra>"))
     years = result.years
     fig.update_layout(
-        title={"text": f"Suitability for devolution, {years[0]} to {years[-1]}<br><sup>colour: "
-                       "each criterion's score 0-1 across taxes (1 = most suitable); text: its "
-                       "value</sup>", "y": 0.96, "yanchor": "top"},
-        yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": -30},
-        height=height or 34 * len(rows) + 210, margin={"l": 10, "r": 10, "t": 180, "b": 10})
+        # wrapped (plotly never wraps a title) and held at the top; upright criteria names
+        # never overlap
+        title={"text": f"Suitability for devolution, {years[0]} to {years[-1]}<br><sup>"
+                       + wrap_title("colour: each criterion's score 0-1 across taxes (1 = most "
+                                    "suitable); text: its value", 50) + "</sup>",
+               "y": 1 - 12 / (height or 34 * len(rows) + 290), "yref": "container",
+               "yanchor": "top"},  # 12 px clear above (plotly ignores pad here)
+        yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": -90},
+        height=height or 34 * len(rows) + 290, margin={"l": 10, "r": 10, "t": 260, "b": 10})
     return fig
 
 
@@ -142,8 +148,12 @@ def impact_figure(impact: Any, *, height: int | None = None):
         hovertemplate="%{y}: %{x:+,.2f} " + impact.currency + " per head<extra></extra>"))
     fig.add_vline(x=impact.uk_effect_per_head, line_dash="dot",
                   annotation_text=f"UK {impact.uk_effect_per_head:+,.2f}")
-    fig.update_layout(title=f"{impact.title}: effect per head ({impact.currency})",
-                      xaxis_title=f"{impact.currency} per head, {impact.year} (+ gain, - loss)",
+    heading = wrap_title(f"{impact.title}: effect per head ({impact.currency})", 42)
+    top = 12 + 17 * (heading.count("<br>") + 1) + 30  # the title, then the UK line's label
+    fig.update_layout(title={"text": heading, "y": 1 - 12 / (height or 420),
+                             "yref": "container", "yanchor": "top"},  # 12 px clear above
+                      xaxis_title=wrap_title(f"{impact.currency} per head, {impact.year} "
+                                             "(+ gain, - loss)", 30),
                       yaxis={"autorange": "reversed"}, height=height or 420,
-                      margin={"l": 10, "r": 10, "t": 60, "b": 40})
+                      margin={"l": 10, "r": 10, "t": top, "b": 40})
     return fig

@@ -51,10 +51,12 @@ CHECKS = """
     const pb = parent ? box(parent) : {left: 0, right: vw};
     const scroller = el.querySelector('.dvn-scroller');
     const hidden = scroller ? scroller.scrollWidth - scroller.clientWidth : 0;
-    if (b.right > vw + 1 || b.right > pb.right + 1 || b.left < pb.left - 1 ||
-        (wide && hidden > 2))
-      out.clipped.push({grid: i, right: Math.round(b.right), container: Math.round(pb.right),
-                        hiddenColumnsPx: hidden});
+    const keyed = el.closest('[class*="st-key-"]');
+    const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : null;
+    const outside = b.right > vw + 1 || b.right > pb.right + 1 || b.left < pb.left - 1;
+    if (outside || (wide && hidden > 2))
+      out.clipped.push({grid: i, key, right: Math.round(b.right), container: Math.round(pb.right),
+                        hiddenColumnsPx: hidden, scrollsInside: !outside});
   });
   document.querySelectorAll('[data-testid="stMain"] table').forEach((t, i) => {
     if (t.closest('[data-testid="stDataFrame"]') || !visible(t)) return;
@@ -128,7 +130,9 @@ class Journey:
         self.page.goto(f"{self.url}/{path}", wait_until="domcontentloaded")
         _settle(self.page)
 
-    def check(self, label: str) -> None:
+    def check(self, label: str, wide: tuple[str, ...] = ()) -> None:
+        """``wide``: keys of the containers of grids with a column per category, mission or indicator (a
+        dozen or more) that scroll sideways inside their own frame by design."""
         page = self.page
         _settle(page)
         page.wait_for_timeout(800)  # charts and grids draw after the script ends
@@ -136,7 +140,9 @@ class Journey:
         self.step += 1
         self.screenshot(f"{self.step:02d}_{label}")
         assert not found["exceptions"], (label, found["exceptions"])
-        assert not found["clipped"], (label, self.width, found["clipped"])
+        clipped = [c for c in found["clipped"]
+                   if not (c.get("key") in wide and c.get("scrollsInside"))]
+        assert not clipped, (label, self.width, clipped)
         assert not found["overlaps"], (label, self.width, found["overlaps"])
         assert not found["formulas"], (label, self.width, found["formulas"])
         unexplained = [u for u in self.failed_urls if not KNOWN_URLS.search(u)]
@@ -224,7 +230,7 @@ def test_commission_builds_compares_downloads_and_reports(journey, width):
     j.page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     j.check("compare")
     chosen = j.page.locator('[data-testid="stMultiSelect"]').first.inner_text()
-    assert "status_quo" in chosen and "commission plan" in chosen
+    assert "Status quo" in chosen and "commission plan" in chosen  # names in words
     workbook = j.download("Tables (Excel)")
     names = zipfile.ZipFile(io.BytesIO(workbook)).namelist()
     assert "xl/workbook.xml" in names
@@ -330,17 +336,28 @@ def test_the_checks_find_a_clipped_table_overlapping_text_and_an_exception_box(b
 
 #: Not here: the Need index page, whose tables of 296 authorities hold a column per mission
 #: (about 20) and scroll sideways by design (its controls are being reworked separately).
-TOUR = {"over_time": ".js-plotly-plot", "data": ".js-plotly-plot", "targets":
-        '[data-testid="stMetric"]', "editor": "textarea"}
+#: Each page: what shows once it is drawn, and the keys of its grids that, like the Need
+#: index page's, hold a column per category or indicator and scroll sideways inside their
+#: own frame by design (every other grid must show all its columns at 1440 px).
+TOUR = {"over_time": (".js-plotly-plot", ()), "data": (".js-plotly-plot", ()),
+        "targets": ('[data-testid="stMetric"]', ()), "editor": ("textarea", ()),
+        # region x 10 service categories + code, need and assessed spending: 14 columns
+        "needs": (".st-key-nd_la_map", ("nd_table_frame",)),
+        # the ranked LSOAs (rank, names, ward, rural-urban, residents, each index, fund,
+        # probability) and Local Trust's left-behind wards and LSOAs by place
+        "neighbourhoods": (".st-key-nb_map", ("nb_table_frame", "nb_left_behind_frame")),
+        # rank, tax, score and each of the 11 criteria with its unit: 14 columns
+        "taxes": (".st-key-taxes_impact_chart", ("taxes_table_frame",)),
+        "income_tax": (".st-key-it_incidence", ())}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_other_page_reads_at_this_width(journey, width):
     """The pages the journeys do not pass through, under the same checks."""
     j = journey("tour", width)
-    for path, selector in TOUR.items():
+    for path, (selector, wide) in TOUR.items():
         j.open(path)
         j.page.locator(selector).first.wait_for(timeout=90_000)
         if path == "over_time":  # the fan chart and the risk table come last
             j.page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=90_000)
-        j.check(path)
+        j.check(path, wide)
