@@ -127,6 +127,8 @@ st.dataframe(results.system_table_style(table), hide_index=True, key="c_system",
              height=style.table_height(len(table)),
              # the measure stays in view while the values scroll beside it on a phone
              column_config={"Measure": st.column_config.TextColumn(pinned=True)})
+for note in results.undefined_notes(table):
+    st.caption(note)
 
 # ------------------------------------------------------------------ winners and losers
 st.subheader(f"Winners and losers: change in resources per head ({unit})")

@@ -13,7 +13,7 @@ from ..state import FiscalState
 from .style import OKABE_ITO, _TRANSFER_COLOURS, per_head_label, source_colours
 
 __all__ = ['resource_components', 'resources_figure', 'winners_losers', 'system_table',
-           'system_table_style', 'region_table', 'lorenz_curve', 'lorenz_figure',
+           'system_table_style', 'undefined_notes', 'region_table', 'lorenz_curve', 'lorenz_figure',
            'summary_metrics', 'marginal_rates_figure']
 
 
@@ -135,6 +135,25 @@ def system_table_style(table: pd.DataFrame):
         style = style.format(fmt, subset=pd.IndexSlice[[key], runs], na_rep="undefined")
     return style
 
+
+
+def undefined_notes(table: pd.DataFrame) -> list[str]:
+    """One sentence per measure of a :func:`system_table` that has no value for
+    some scenario, saying why (a data grid shows a missing number as a blank or
+    "None"; the page says what it means instead)."""
+    runs = [c for c in table.columns if c != "Measure"]
+    notes = []
+    for key in table.index:
+        missing = [run for run in runs if not np.isfinite(float(table.at[key, run]))]
+        if not missing:
+            continue
+        stem = key.removesuffix("_before").removesuffix("_after")
+        stem = {"capacity_gap_closed": "share_of_gap_closed"}.get(stem, stem)
+        reason = next((text for name, text in UNDEFINED_REASONS.items()
+                       if stem.startswith(name)), "not defined for these values")
+        notes.append(f"{table.at[key, 'Measure']}: undefined for {', '.join(missing)} "
+                     f"({reason}).")
+    return notes
 
 def region_table(by_region: pd.DataFrame, currency: str, year: str) -> pd.DataFrame:
     """The engine's per-region result for one year, with readable headers and units."""

@@ -125,3 +125,15 @@ def test_a_reform_built_on_explore_is_compared_with_the_status_quo(library):
     assert system.loc["cost_to_centre_gbp_m", "★ half gap (yours)"] == pytest.approx(
         truth["cost_to_centre_gbp_m"])
     assert any(b.label == "Report (HTML)" for b in at.get("download_button"))
+
+
+def test_an_undefined_measure_is_said_so_with_its_reason(library):
+    """The status quo closes no capacity gap (there is none): the grid cannot print
+    'undefined' in a number column, so a line under it says which measure, for whom
+    and why."""
+    at = open_page("compare", scenarios="status_quo,income_tax_gap_fill_75")
+    assert_ok(at)
+    notes = [c.value for c in at.caption if "undefined for" in c.value]
+    assert any(n.startswith("Share of capacity gap closed") and "Status quo" in n
+               and "no gap" in n for n in notes), notes
+    assert not any("Income tax gap fill 75" in n for n in notes)
