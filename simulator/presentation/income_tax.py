@@ -92,7 +92,8 @@ def incidence_figure(deciles: pd.DataFrame, region: str, tax_year: str) -> go.Fi
 
 def equalisation_table(with_schedule, without) -> pd.DataFrame:
     """Own revenue and resources per head by region, with and without the schedule
-    (two engine results of the same scenario), GBP m and GBP per head."""
+    (two engine results of the same scenario), GBP m (to 0.1) and GBP per head (whole
+    pounds; the change to 0.1)."""
     a, b = with_schedule.by_region(), without.by_region()
     return pd.DataFrame({
         "Code": a["code"].to_numpy(), "Region": a["region"].to_numpy(),
@@ -100,7 +101,9 @@ def equalisation_table(with_schedule, without) -> pd.DataFrame:
         "Resources without (GBP per head)": b["resources_per_head_gbp"].to_numpy(),
         "Resources with (GBP per head)": a["resources_per_head_gbp"].to_numpy(),
         "Change (GBP per head)": (a["resources_per_head_gbp"]
-                                  - b["resources_per_head_gbp"]).to_numpy()})
+                                  - b["resources_per_head_gbp"]).to_numpy()}).round(
+        {"Own revenue change (GBP m)": 1, "Resources without (GBP per head)": 0,
+         "Resources with (GBP per head)": 0, "Change (GBP per head)": 1})
 
 
 def class_table(classes: pd.DataFrame) -> pd.DataFrame:
