@@ -307,13 +307,18 @@ def volatility(growth: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, 
     return _regional_mean(sd, population), worst
 
 
+#: SD of a growth rate (a share per year) below which it is rounding noise, not variation
+GROWTH_NOISE = 1e-12
+
+
 def co_movement(growth: np.ndarray, cycle: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Correlation over years of each region's growth with the UK cycle's growth,
     population-weighted mean over regions.
 
     ``growth`` ``(..., G, R)``; ``cycle`` ``(G,)``; ``population`` ``(R,)``.  Per
     region only the years where both have a value count (at least three);
-    a region whose growth does not vary has no correlation (NaN, left out).
+    a region whose growth does not vary (SD below :data:`GROWTH_NOISE`) has no
+    correlation (NaN, left out).
     """
     cycle = np.broadcast_to(np.asarray(cycle, float)[:, None], growth.shape)
     both = ~np.isnan(growth) & ~np.isnan(cycle)
@@ -326,7 +331,11 @@ def co_movement(growth: np.ndarray, cycle: np.ndarray, population: np.ndarray) -
         dx = np.where(both, x - mx[..., None, :], 0.0)
         dy = np.where(both, y - my[..., None, :], 0.0)
         sxy, sxx, syy = (dx * dy).sum(-2), (dx * dx).sum(-2), (dy * dy).sum(-2)
-        r = np.where((n >= 3) & (sxx > 0) & (syy > 0), sxy / np.sqrt(sxx * syy), np.nan)
+        # a growth series whose SD is rounding noise (below GROWTH_NOISE, e.g. a UK
+        # total summed in another region order) does not vary: no correlation
+        floor = n * GROWTH_NOISE ** 2
+        r = np.where((n >= 3) & (sxx > floor) & (syy > floor), sxy / np.sqrt(sxx * syy),
+                     np.nan)
     return _regional_mean(r, population)
 
 

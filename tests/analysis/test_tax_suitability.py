@@ -203,3 +203,15 @@ def test_region_order_property_compared_scores():
     if not checked:
         pytest.skip("run together with test_table_does_not_depend_on_region_order")
     assert len(checked) >= 10
+
+
+def test_a_flat_series_has_no_correlation_whatever_the_rounding():
+    """Growth that varies only by rounding (a UK total summed in another region order)
+    is flat: co-movement is undefined (NaN), not a correlation of noise."""
+    growth = np.full((5, 2), 0.02)
+    growth[:, 1] += np.array([0.0, 1e-17, -1e-17, 2e-17, 0.0])  # noise only
+    cycle = 0.02 + np.array([0.0, 3e-18, 0.0, -3e-18, 0.0])
+    assert np.isnan(ts.co_movement(growth, cycle, np.ones(2)))
+    varying = 0.02 + np.array([0.01, -0.02, 0.03, 0.0, -0.01])
+    r = ts.co_movement(np.stack([varying, 2 * varying], -1), varying, np.ones(2))
+    assert r == pytest.approx(1.0)
