@@ -358,19 +358,26 @@ def equalisation(federation: Federation, tax: str) -> tuple[np.ndarray, np.ndarr
 
 
 # ------------------------------------------------------------------ ranking
+#: Relative spread across taxes below which a criterion is a tie. The marginal
+#: equalisation rates are finite-difference estimates whose noise reaches ~1e-9
+#: relative (a different region order moved one by 4e-10), and the published inputs
+#: carry 4-6 significant figures, so differences below a millionth mean nothing.
+TIE = 1e-6
+
+
 def normalise(values: np.ndarray, better: Sequence[Better]) -> np.ndarray:
     """Min-max scores in [0, 1] across taxes, 1 = most suitable.
 
     ``values`` ``(taxes, criteria)``; ``better`` per criterion.  NaN scores 0; a
-    criterion equal for every tax (with a value; within 1e-9 relative) scores 1.
+    criterion equal for every tax (with a value; within :data:`TIE` relative) scores 1.
     """
     values = np.asarray(values, float)
     low, high = np.nanmin(np.where(np.isnan(values), np.inf, values), 0), \
         np.nanmax(np.where(np.isnan(values), -np.inf, values), 0)
-    # a span within rounding of the values (1e-9 relative) is a tie: the finite-difference
-    # marginal rates, for one, carry noise of that order
+    # a span within the precision of the values (TIE relative) is a tie: min-max would
+    # blow its noise up to the whole 0-1 range
     span = high - low
-    span = np.where(span > 1e-9 * np.maximum(np.abs(low), np.abs(high)), span, 0.0)
+    span = np.where(span > TIE * np.maximum(np.abs(low), np.abs(high)), span, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = np.where(span > 0, (values - low) / np.where(span > 0, span, 1.0), 1.0)
     lower = np.array([b == "lower" for b in better])
