@@ -185,9 +185,8 @@ st.caption("The further a curve bows below the diagonal, the more unequal resour
 st.subheader("Downloads")
 subject = st.selectbox("Carry on with, report on, and put in the files (YAML)", chosen,
                        index=len(chosen) - 1, key="c_subject", format_func=app.scenario_label)
-scenarios = {name: app.on_data(app.any_scenario(name), dataset,
-                               dict(app.any_scenario(name).dataset.options), year)
-             for name in chosen}
+scenarios = {name: app.on_data(scenario, dataset, dict(scenario.dataset.options), year)
+             for name, scenario in ((n, app.any_scenario(n)) for n in chosen)}
 
 
 def comparison_tables():

@@ -624,10 +624,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="F", help="write the table to F (.csv) instead")
     from .analysis.commands import add_commands  # sweep, solve, report
 
-    add_commands(add, sys.modules[__name__])
+    add_commands(add)
     from .analysis.policy_commands import add_policy_commands  # taxes, impact
 
-    add_policy_commands(add, sys.modules[__name__])
+    add_policy_commands(add)
     return parser
 
 

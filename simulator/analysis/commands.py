@@ -451,9 +451,8 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ registration
-def add_commands(add: Callable[[str, Callable, str], Any], cli_module: Any = None) -> None:
-    """Register ``sweep``, ``solve`` and ``report`` with the CLI's ``add`` helper
-    (``cli_module`` is accepted for callers that still pass it; unused)."""
+def add_commands(add: Callable[[str, Callable, str], Any]) -> None:
+    """Register ``sweep``, ``solve``, ``report`` and ``roadmap`` with the CLI's ``add`` helper."""
     sub = add("sweep", cmd_sweep, "Run a scenario over a grid of one or two parameters (one "
               "engine call per chunk of points); show system metrics per point.")
     sub.add_argument("file", metavar="FILE")

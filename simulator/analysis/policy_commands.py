@@ -15,14 +15,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import cli_support as cli
+
 __all__ = ["add_policy_commands", "cmd_taxes", "cmd_impact", "suitability_rows"]
-
-def _cli():
-    """The helpers the commands share (exit codes, tables, safe writes): one home,
-    :mod:`simulator.cli_support`, so this module never imports the CLI back."""
-    from .. import cli_support
-
-    return cli_support
 
 
 def _pairs(items: list[str] | None, option: str) -> dict[str, float]:
@@ -36,7 +31,7 @@ def _pairs(items: list[str] | None, option: str) -> dict[str, float]:
             out[key.strip()] = float(value)
         except ValueError:
             example = "mobility=2" if option == "--weight" else "vat=0.5"
-            raise _cli().UsageError(f"{option} {item}: use NAME=NUMBER, e.g. {example}") from None
+            raise cli.UsageError(f"{option} {item}: use NAME=NUMBER, e.g. {example}") from None
     return out
 
 
@@ -65,7 +60,6 @@ def cmd_taxes(args: argparse.Namespace) -> int:
     from ..errors import ConfigurationError
     from .tax_suitability import CRITERIA, DEVOLVED, MOBILITY, check_weights, suitability
 
-    cli = _cli()
     fed = load_federation(args.dataset, **({"north_sea": args.north_sea}
                                            if args.dataset == "uk_itl1" else {}))
     years = year_list(args.years, list(fed.years))
@@ -114,7 +108,6 @@ def cmd_impact(args: argparse.Namespace) -> int:
     from ..data.uk_national import functions
     from .impact import spending_change, tax_change
 
-    cli = _cli()
     if args.list_functions:
         print("\n".join(functions()))
         return cli.OK
@@ -160,9 +153,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
     return cli.OK
 
 
-def add_policy_commands(add: Callable[[str, Callable, str], Any], cli: Any = None) -> None:
-    """Register ``taxes`` and ``impact`` with the CLI's ``add`` helper (``cli`` is
-    accepted for callers that still pass it; unused)."""
+def add_policy_commands(add: Callable[[str, Callable, str], Any]) -> None:
+    """Register ``taxes`` and ``impact`` with the CLI's ``add`` helper."""
     sub = add("taxes", cmd_taxes, "Which taxes suit devolution: every tax family scored on "
               "yield, dispersion, volatility, co-movement, cost of equalising, marginal rate, "
               "mobility and existing devolution, ranked with weights.")
